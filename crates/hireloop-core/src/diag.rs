@@ -226,6 +226,15 @@ pub fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
+    let squash = |s: &str| s.replace(['_', '-'], "").to_lowercase();
+    let w = squash(word);
+    let candidates: Vec<&'a str> = candidates.into_iter().collect();
+    // A word written without separators or cut short ("timelimit" for "time_limit_days").
+    if w.len() >= 4
+        && let Some(c) = candidates.iter().find(|c| squash(c).starts_with(&w))
+    {
+        return Some(c);
+    }
     candidates
         .into_iter()
         .map(|c| (edit_distance(word, c), c))
@@ -269,5 +278,9 @@ mod tests {
         assert_eq!(did_you_mean("product_rond", kinds), Some("product_round"));
         assert_eq!(did_you_mean("culturefit", kinds), Some("culture_fit"));
         assert_eq!(did_you_mean("lunch", kinds), None);
+        assert_eq!(
+            did_you_mean("timelimit", ["name", "time_limit_days"]),
+            Some("time_limit_days")
+        );
     }
 }

@@ -14,6 +14,7 @@ pub mod pipeline;
 pub mod scale;
 mod tomlread;
 
+pub use content::Content;
 pub use diag::{Diagnostic, Diagnostics, Loc, Severity, SourceFile};
 pub use level::{Level, LevelRange};
 pub use scale::{Rating, Recommendation};

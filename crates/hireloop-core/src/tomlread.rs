@@ -50,13 +50,11 @@ impl Ctx<'_> {
     }
 }
 
-/// Parses a whole document, reporting every syntax error. `None` when the file is not valid TOML;
-/// its semantic checks are then skipped, since a recovered tree would only add noise.
-pub(crate) fn parse_document<'a>(ctx: &Ctx<'a>) -> Option<Spanned<DeTable<'a>>> {
+/// Parses a whole document, reporting every syntax error. The parser recovers from an error and
+/// goes on, so the checks still run on what it could read: one pass shows syntax and meaning
+/// problems together.
+pub(crate) fn parse_document<'a>(ctx: &Ctx<'a>) -> Spanned<DeTable<'a>> {
     let (doc, errors) = DeTable::parse_recoverable(&ctx.file.text);
-    if errors.is_empty() {
-        return Some(doc);
-    }
     for e in errors {
         let offset = e.span().map_or(0, |s| s.start);
         let message = e.message().trim_end_matches('\n').replace('\n', "; ");
@@ -66,7 +64,7 @@ pub(crate) fn parse_document<'a>(ctx: &Ctx<'a>) -> Option<Spanned<DeTable<'a>>> 
             Some("see https://toml.io for the syntax".into()),
         );
     }
-    None
+    doc
 }
 
 fn type_name(v: &DeValue<'_>) -> &'static str {
@@ -215,7 +213,7 @@ impl<'a> Table<'a> {
             Some(v) => v,
             None => {
                 if required {
-                    self.missing(key, "0");
+                    self.missing(key, "...");
                 }
                 return None;
             }
@@ -243,7 +241,7 @@ impl<'a> Table<'a> {
             Some(v) => v,
             None => {
                 if required {
-                    self.missing(key, "0.0");
+                    self.missing(key, "...");
                 }
                 return None;
             }
@@ -449,7 +447,7 @@ pub(crate) fn read_file<T>(
     read: impl FnOnce(&Table<'_>) -> T,
 ) -> Option<T> {
     let ctx = Ctx { file, diags };
-    let doc = parse_document(&ctx)?;
+    let doc = parse_document(&ctx);
     let root = Table::new(&ctx, doc.get_ref(), 0, what);
     let out = read(&root);
     root.finish();

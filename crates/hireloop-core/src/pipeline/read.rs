@@ -6,7 +6,7 @@ use crate::content::read::{
 };
 use crate::content::{Difficulty, Weight};
 use crate::diag::Loc;
-use crate::level::{Level, LevelRange};
+use crate::level::LevelRange;
 use crate::tomlread::{At, Table};
 
 const MAX_ROUND_MINUTES: i64 = 480;
@@ -250,7 +250,7 @@ fn read_condition(t: &Table<'_>, cc: &CondCtx<'_>) -> Condition {
             );
         }
     }
-    if levels.is_none() && regions.is_empty() {
+    if !w.has("levels") && !w.has("regions") {
         w.ctx().warning(
             w.loc(),
             "`when` is empty and always holds",
@@ -493,8 +493,17 @@ fn read_stage(
 }
 
 /// Resolves the pipeline for every level and region and checks what only shows per profile: a
-/// profile with no stages, a stage left with no rounds, a gate whose round is left out.
+/// profile with no stages, a stage left with no rounds, a gate whose round is left out. A problem
+/// found for several profiles is reported once, naming them.
 fn check_profiles(root: &Table<'_>, p: &Pipeline, gate_refs: &[GateRef]) {
+    // (is_error, place, message, hint) → the profiles it occurs for.
+    type Finding = (bool, Loc, String, Option<String>);
+    let mut found: Vec<(Finding, Vec<String>)> = Vec::new();
+    let mut note = |f: Finding, who: &str| match found.iter_mut().find(|(g, _)| *g == f) {
+        Some((_, whos)) => whos.push(who.to_string()),
+        None => found.push((f, vec![who.to_string()])),
+    };
+    let mut total = 0;
     for level in p.levels.levels() {
         for region in &p.regions {
             let profile = Profile {
@@ -502,32 +511,42 @@ fn check_profiles(root: &Table<'_>, p: &Pipeline, gate_refs: &[GateRef]) {
                 region: region.id.clone(),
             };
             let Ok(plan) = p.plan(&profile) else { continue };
+            total += 1;
             let who = format!("{level}/{}", region.id);
             if plan.stages.is_empty() {
-                root.ctx().error(
-                    root.loc(),
-                    format!("for {who} the plan has no stages"),
-                    Some("check the `when` conditions of the stages".into()),
+                note(
+                    (
+                        true,
+                        root.loc(),
+                        "the plan has no stages".into(),
+                        Some("check the `when` conditions of the stages".into()),
+                    ),
+                    &who,
                 );
             }
             for s in &plan.stages {
                 if s.rounds.is_empty() {
-                    root.ctx().error(
-                        root.loc(),
-                        format!("for {who} stage `{}` has no rounds left", s.id),
-                        Some("check the `when` conditions of its rounds".into()),
+                    note(
+                        (
+                            true,
+                            root.loc(),
+                            format!("stage `{}` has no rounds left", s.id),
+                            Some("check the `when` conditions of its rounds".into()),
+                        ),
+                        &who,
                     );
                 }
                 for r in &s.rounds {
                     let sum: f64 = r.dimensions.iter().map(|w: &Weight| w.weight).sum();
                     if (sum - 1.0).abs() > 1e-3 {
-                        root.ctx().error(
-                            root.loc(),
-                            format!(
-                                "for {who} the dimensions of round `{}` sum to {sum:.3}",
-                                r.id
+                        note(
+                            (
+                                true,
+                                root.loc(),
+                                format!("the dimensions of round `{}` sum to {sum:.3}", r.id),
+                                None,
                             ),
-                            None,
+                            &who,
                         );
                     }
                 }
@@ -537,29 +556,59 @@ fn check_profiles(root: &Table<'_>, p: &Pipeline, gate_refs: &[GateRef]) {
                     .stage(&g.stage)
                     .map(|s| s.rounds.iter().any(|r| r.id == g.round));
                 if in_stage == Some(false) {
-                    root.ctx().error(
-                        g.loc.clone(),
-                        format!("for {who} the gate of stage `{}` names round `{}`, which its `when` leaves out", g.stage, g.round),
-                        Some("a gate's round must be part of every plan that includes the stage".into()),
+                    note(
+                        (
+                            true,
+                            g.loc.clone(),
+                            format!(
+                                "the gate of stage `{}` names round `{}`, which its `when` leaves out",
+                                g.stage, g.round
+                            ),
+                            Some(
+                                "a gate's round must be part of every plan that includes the stage"
+                                    .into(),
+                            ),
+                        ),
+                        &who,
                     );
                 }
             }
-            if let Some((s, round, holder)) = plan.vetoes().next()
-                && let Some((_, r)) = plan.round(round)
-                && r.interviewer != holder
-            {
-                root.ctx().warning(
-                    root.loc(),
-                    format!("for {who} the veto of stage `{}` is held by {} but round `{round}` is conducted by {}", s.id, holder.id(), r.interviewer.id()),
-                    None,
-                );
+            for (s, round, holder) in plan.vetoes() {
+                if let Some((_, r)) = plan.round(round)
+                    && r.interviewer != holder
+                {
+                    let loc = gate_refs
+                        .iter()
+                        .find(|g| g.stage == s.id && g.round == round)
+                        .map_or_else(|| root.loc(), |g| g.loc.clone());
+                    note(
+                        (
+                            false,
+                            loc,
+                            format!("the veto of stage `{}` is held by {} but round `{round}` is conducted by {}", s.id, holder.id(), r.interviewer.id()),
+                            Some("make the round's interviewer the veto holder, or hand the veto to the round's interviewer".into()),
+                        ),
+                        &who,
+                    );
+                }
             }
+        }
+    }
+    for ((is_error, loc, message, hint), whos) in found {
+        let message = format!("{message} (for {})", profiles_text(&whos, total));
+        if is_error {
+            root.ctx().error(loc, message, hint);
+        } else {
+            root.ctx().warning(loc, message, hint);
         }
     }
 }
 
-/// Used by level-aware readers elsewhere.
-#[allow(dead_code)]
-fn _level_is_known(l: Level) -> bool {
-    LevelRange::ALL.contains(l)
+/// "every level and region" or a list of `P5/china`-style profiles.
+pub(crate) fn profiles_text(whos: &[String], total: usize) -> String {
+    if whos.len() == total && total > 1 {
+        "every level and region".into()
+    } else {
+        whos.join(", ")
+    }
 }
