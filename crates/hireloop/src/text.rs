@@ -13,26 +13,66 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
+/// Columns a string takes in a terminal: CJK characters take two.
+pub fn width(s: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(s)
+}
+
+/// Splits a paragraph into pieces that may end a line: words, and single CJK characters (Chinese
+/// has no spaces, and may break between any two characters).
+fn pieces(para: &str) -> Vec<(String, bool)> {
+    let mut out: Vec<(String, bool)> = Vec::new();
+    for word in para.split_whitespace() {
+        let mut cur = String::new();
+        for c in word.chars() {
+            if unicode_width::UnicodeWidthChar::width(c) == Some(2) {
+                if !cur.is_empty() {
+                    out.push((std::mem::take(&mut cur), false));
+                }
+                out.push((c.to_string(), false));
+            } else {
+                cur.push(c);
+            }
+        }
+        if !cur.is_empty() {
+            out.push((cur, false));
+        }
+        if let Some(last) = out.last_mut() {
+            last.1 = true; // a space follows this piece
+        }
+    }
+    out
+}
+
 /// Wraps text to `width` columns. The first line starts with `indent`; the lines after it are
 /// indented by as many spaces, so a bullet or label hangs.
-pub fn wrap(text: &str, width: usize, indent: &str) -> String {
-    let hanging = " ".repeat(indent.chars().count());
+pub fn wrap(text: &str, cols: usize, indent: &str) -> String {
+    let hanging = " ".repeat(width(indent));
     let mut out = String::new();
     let mut prefix = indent;
     for para in text.split('\n') {
+        // A list item's continuation lines hang under its text, not under its bullet.
+        let bullet = ["- ", "* ", "• "].iter().any(|b| para.starts_with(b));
+        let item_hang = format!("{hanging}{}", if bullet { "  " } else { "" });
         let mut line = String::new();
-        for word in para.split_whitespace() {
-            if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+        let mut space_before = false;
+        for (piece, space_after) in pieces(para) {
+            let sep = if space_before && !line.is_empty() {
+                1
+            } else {
+                0
+            };
+            if !line.is_empty() && width(&line) + sep + width(&piece) > cols {
                 out.push_str(prefix);
-                out.push_str(&line);
+                out.push_str(line.trim_end());
                 out.push('\n');
-                prefix = &hanging;
+                prefix = &item_hang;
                 line.clear();
-            }
-            if !line.is_empty() {
+            } else if sep == 1 {
                 line.push(' ');
             }
-            line.push_str(word);
+            line.push_str(&piece);
+            space_before = space_after;
         }
         out.push_str(prefix);
         out.push_str(&line);
@@ -49,7 +89,7 @@ pub fn table(rows: &[Vec<String>]) -> String {
         .map(|c| {
             rows.iter()
                 .filter_map(|r| r.get(c))
-                .map(|s| s.chars().count())
+                .map(|s| width(s))
                 .max()
                 .unwrap_or(0)
         })
@@ -60,7 +100,7 @@ pub fn table(rows: &[Vec<String>]) -> String {
         for (c, cell) in row.iter().enumerate() {
             line.push_str(cell);
             if c + 1 < row.len() {
-                line.push_str(&" ".repeat(widths[c] - cell.chars().count() + 2));
+                line.push_str(&" ".repeat(widths[c] - width(cell) + 2));
             }
         }
         out.push_str(line.trim_end());
@@ -84,6 +124,14 @@ mod tests {
     #[test]
     fn wrap_breaks_at_width() {
         assert_eq!(wrap("aa bb cc", 5, "> "), "> aa bb\n  cc\n");
+    }
+
+    #[test]
+    fn wrap_breaks_chinese_between_characters() {
+        let w = wrap("淘宝希望向数亿月活用户提供服务", 10, "");
+        assert!(w.lines().all(|l| width(l) <= 10), "{w}");
+        assert_eq!(w.replace('\n', ""), "淘宝希望向数亿月活用户提供服务");
+        assert_eq!(wrap("用 App 下单", 40, ""), "用 App 下单\n");
     }
 
     #[test]

@@ -264,7 +264,7 @@ impl Content {
             }
         }
         c.levels.sort_by_key(|l| l.id);
-        check_draws(&c, &draws, &loader.diags);
+        check_draws(&c, &c.pipelines, &draws, &loader.diags);
         let mut diags = loader.diags.into_inner();
         diags.sort();
         (Some(c), diags)
@@ -287,9 +287,7 @@ impl Content {
         let mut pipeline = None;
         if let Some((p, sites)) = read {
             let draws: Vec<_> = sites.into_iter().map(|s| (p.id.clone(), s)).collect();
-            let mut probe = self.clone();
-            probe.pipelines = vec![p.clone()];
-            check_draws(&probe, &draws, &loader.diags);
+            check_draws(self, std::slice::from_ref(&p), &draws, &loader.diags);
             pipeline = Some(p);
         }
         let mut diags = loader.diags.into_inner();
@@ -349,6 +347,7 @@ fn at(id: &str) -> crate::tomlread::At<String> {
 /// Warns when the bank has fewer questions than a round draws, for some profile.
 fn check_draws(
     c: &Content,
+    pipelines: &[Pipeline],
     draws: &[(String, crate::pipeline::read::DrawSite)],
     diags: &RefCell<Diagnostics>,
 ) {
@@ -356,7 +355,9 @@ fn check_draws(
         return;
     }
     for (pid, site) in draws {
-        let Some(p) = c.pipeline(pid) else { continue };
+        let Some(p) = pipelines.iter().find(|p| p.id == *pid) else {
+            continue;
+        };
         let mut short = Vec::new();
         for level in p.levels.levels() {
             for region in &p.regions {
