@@ -73,6 +73,16 @@ pub enum Command {
     /// Check or export the content (built-in or overlaid with --content).
     #[command(subcommand)]
     Content(ContentCmd),
+    /// A/B test analysis from sufficient statistics or per-user CSV; `ab power` for sample sizes.
+    Ab(crate::cmd::ab::AbArgs),
+    /// Funnel conversion from an event log (CSV): ordered, strict or any-order steps.
+    Funnel(crate::cmd::funnel::FunnelArgs),
+    /// Monte Carlo estimate from a small estimate language (`buyers = 300M to 500M`).
+    Estimate(crate::cmd::estimate::EstimateArgs),
+    /// Launch trade-off: conversion gain against added latency, as a distribution.
+    Tradeoff(crate::cmd::tradeoff::TradeoffArgs),
+    /// Discrete-event simulation of an 11.11 order spike with priorities and load shedding.
+    Spike(crate::cmd::spike::SpikeArgs),
 }
 
 /// `hireloop pipeline ...`

@@ -1,11 +1,16 @@
 //! One module per command. Each renders into a `String` so the tour and the tests can reuse it.
 
+pub mod ab;
 mod catalog;
 mod content;
 mod decide;
+pub mod estimate;
+pub mod funnel;
 mod pipeline;
 mod questions;
+pub mod spike;
 mod tour;
+pub mod tradeoff;
 
 use anyhow::Result;
 
@@ -43,6 +48,11 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Checklist(f) => catalog::checklist(&content()?, f.format)?,
         Command::Figures(f) => catalog::figures(&content()?, f.format)?,
         Command::Decide(args) => decide::run(&content()?, &args)?,
+        Command::Ab(args) => ab::run(&args)?,
+        Command::Funnel(args) => funnel::run(&args)?,
+        Command::Estimate(args) => estimate::run(&args)?,
+        Command::Tradeoff(args) => tradeoff::run(&args)?,
+        Command::Spike(args) => spike::run(&args)?,
     };
     emit(&out)
 }
