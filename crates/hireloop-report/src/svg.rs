@@ -16,7 +16,9 @@ const GOOD: &str = "#15803d";
 const BAD: &str = "#b91c1c";
 const MARK: &str = "#ea580c";
 /// Colours of line series, in order; distinguishable for the common colour-vision deficiencies.
-const PALETTE: [&str; 6] = ["#2563eb", "#ea580c", "#15803d", "#9333ea", "#0891b2", "#be123c"];
+const PALETTE: [&str; 6] = [
+    "#2563eb", "#ea580c", "#15803d", "#9333ea", "#0891b2", "#be123c",
+];
 
 /// Escapes text for XML content and attribute values.
 pub fn escape(s: &str) -> String {
@@ -63,7 +65,11 @@ pub fn short_number(x: f64) -> String {
         (-(v.abs().log10().floor()) as usize + 1).min(12)
     };
     let s = format!("{v:.digits$}");
-    let s = if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s };
+    let s = if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    };
     format!("{s}{suffix}")
 }
 
@@ -74,11 +80,18 @@ pub fn ticks(lo: f64, hi: f64, target: usize) -> Vec<f64> {
     }
     let raw = (hi - lo) / target.max(1) as f64;
     let mag = 10f64.powf(raw.log10().floor());
-    let step = [1.0, 2.0, 5.0, 10.0].iter().map(|m| m * mag).find(|s| *s >= raw).unwrap_or(10.0 * mag);
+    let step = [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .map(|m| m * mag)
+        .find(|s| *s >= raw)
+        .unwrap_or(10.0 * mag);
     // A small tolerance keeps ends such as -0.3 / 0.1 = -2.9999999999999996 on the grid.
     let first = (lo / step - 1e-9).ceil() as i64;
     let last = (hi / step + 1e-9).floor() as i64;
-    (first..=last).map(|i| i as f64 * step).map(|t| if t.abs() < step * 1e-9 { 0.0 } else { t }).collect()
+    (first..=last)
+        .map(|i| i as f64 * step)
+        .map(|t| if t.abs() < step * 1e-9 { 0.0 } else { t })
+        .collect()
 }
 
 /// A linear map from a data interval to a pixel interval.
@@ -92,7 +105,11 @@ struct Scale {
 
 impl Scale {
     fn new(d0: f64, d1: f64, p0: f64, p1: f64) -> Self {
-        let (d0, d1) = if d1 > d0 { (d0, d1) } else { (d0 - 0.5, d0 + 0.5) };
+        let (d0, d1) = if d1 > d0 {
+            (d0, d1)
+        } else {
+            (d0 - 0.5, d0 + 0.5)
+        };
         Scale { d0, d1, p0, p1 }
     }
 
@@ -127,23 +144,48 @@ impl Doc {
             svg,
             r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}" role="img" aria-labelledby="t d" font-family="{FONT}" font-size="13" fill="{INK}">"#
         );
-        let _ = write!(svg, r#"<title id="t">{}</title><desc id="d">{}</desc>"#, escape(title), escape(desc));
-        let _ = write!(svg, r##"<rect width="{WIDTH}" height="{height}" fill="#ffffff"/>"##);
-        let _ = write!(svg, r#"<text x="16" y="26" font-size="16" font-weight="600">{}</text>"#, escape(title));
+        let _ = write!(
+            svg,
+            r#"<title id="t">{}</title><desc id="d">{}</desc>"#,
+            escape(title),
+            escape(desc)
+        );
+        let _ = write!(
+            svg,
+            r##"<rect width="{WIDTH}" height="{height}" fill="#ffffff"/>"##
+        );
+        let _ = write!(
+            svg,
+            r#"<text x="16" y="26" font-size="16" font-weight="600">{}</text>"#,
+            escape(title)
+        );
         Doc { svg, height }
     }
 
     fn text(&mut self, x: f64, y: f64, anchor: &str, attrs: &str, s: &str) {
-        let _ = write!(self.svg, r#"<text x="{x:.1}" y="{y:.1}" text-anchor="{anchor}" {attrs}>{}</text>"#, escape(s));
+        let _ = write!(
+            self.svg,
+            r#"<text x="{x:.1}" y="{y:.1}" text-anchor="{anchor}" {attrs}>{}</text>"#,
+            escape(s)
+        );
     }
 
     fn line(&mut self, x1: f64, y1: f64, x2: f64, y2: f64, stroke: &str, extra: &str) {
-        let _ = write!(self.svg, r#"<line x1="{x1:.1}" y1="{y1:.1}" x2="{x2:.1}" y2="{y2:.1}" stroke="{stroke}" {extra}/>"#);
+        let _ = write!(
+            self.svg,
+            r#"<line x1="{x1:.1}" y1="{y1:.1}" x2="{x2:.1}" y2="{y2:.1}" stroke="{stroke}" {extra}/>"#
+        );
     }
 
     fn empty(mut self, message: &str) -> String {
         let y = self.height / 2.0 + 10.0;
-        self.text(WIDTH / 2.0, y, "middle", &format!(r#"fill="{MUTED}""#), message);
+        self.text(
+            WIDTH / 2.0,
+            y,
+            "middle",
+            &format!(r#"fill="{MUTED}""#),
+            message,
+        );
         self.finish()
     }
 
@@ -157,11 +199,23 @@ impl Doc {
         for t in ticks(lo, hi, 6) {
             let x = sx.at(t);
             self.line(x, top, x, bottom, GRID, "");
-            self.text(x, bottom + 16.0, "middle", &format!(r#"fill="{MUTED}" font-size="11""#), &short_number(t));
+            self.text(
+                x,
+                bottom + 16.0,
+                "middle",
+                &format!(r#"fill="{MUTED}" font-size="11""#),
+                &short_number(t),
+            );
         }
         self.line(sx.p0, bottom, sx.p1, bottom, MUTED, "");
         if !label.is_empty() {
-            self.text((sx.p0 + sx.p1) / 2.0, bottom + 34.0, "middle", &format!(r#"fill="{MUTED}""#), label);
+            self.text(
+                (sx.p0 + sx.p1) / 2.0,
+                bottom + 34.0,
+                "middle",
+                &format!(r#"fill="{MUTED}""#),
+                label,
+            );
         }
     }
 }
@@ -182,9 +236,18 @@ pub struct Histogram<'a> {
 /// Renders a histogram.
 pub fn histogram(h: &Histogram<'_>) -> String {
     let height = 340.0;
-    let bins: Vec<&(f64, f64, u64)> = h.bins.iter().filter(|(lo, hi, _)| lo.is_finite() && hi.is_finite() && hi >= lo).collect();
+    let bins: Vec<&(f64, f64, u64)> = h
+        .bins
+        .iter()
+        .filter(|(lo, hi, _)| lo.is_finite() && hi.is_finite() && hi >= lo)
+        .collect();
     let total: u64 = bins.iter().map(|b| b.2).sum();
-    let desc = format!("Histogram of {} values in {} bins. {}", total, bins.len(), h.x_label);
+    let desc = format!(
+        "Histogram of {} values in {} bins. {}",
+        total,
+        bins.len(),
+        h.x_label
+    );
     let mut doc = Doc::new(h.title, &desc, height);
     if bins.is_empty() || total == 0 {
         return doc.empty("no data");
@@ -203,7 +266,13 @@ pub fn histogram(h: &Histogram<'_>) -> String {
     for t in ticks(0.0, ymax, 4) {
         let y = sy.at(t);
         doc.line(left, y, right, y, GRID, "");
-        doc.text(left - 8.0, y + 4.0, "end", &format!(r#"fill="{MUTED}" font-size="11""#), &short_number(t));
+        doc.text(
+            left - 8.0,
+            y + 4.0,
+            "end",
+            &format!(r#"fill="{MUTED}" font-size="11""#),
+            &short_number(t),
+        );
     }
     doc.x_axis(&sx, lo, hi, top, bottom, h.x_label);
     for (b0, b1, n) in bins {
@@ -221,10 +290,27 @@ pub fn histogram(h: &Histogram<'_>) -> String {
     }
     for (m, label) in h.markers.iter().filter(|(m, _)| m.is_finite()) {
         let x = sx.at(*m);
-        doc.line(x, top - 6.0, x, bottom, MARK, r#"stroke-width="2" stroke-dasharray="5 4""#);
-        let anchor = if x > (left + right) / 2.0 { "end" } else { "start" };
+        doc.line(
+            x,
+            top - 6.0,
+            x,
+            bottom,
+            MARK,
+            r#"stroke-width="2" stroke-dasharray="5 4""#,
+        );
+        let anchor = if x > (left + right) / 2.0 {
+            "end"
+        } else {
+            "start"
+        };
         let dx = if anchor == "end" { -6.0 } else { 6.0 };
-        doc.text(x + dx, top + 6.0, anchor, &format!(r#"fill="{MARK}" font-size="12""#), label);
+        doc.text(
+            x + dx,
+            top + 6.0,
+            anchor,
+            &format!(r#"fill="{MARK}" font-size="12""#),
+            label,
+        );
     }
     doc.finish()
 }
@@ -244,22 +330,52 @@ pub struct Bar<'a> {
 pub fn bars(title: &str, rows: &[Bar<'_>]) -> String {
     let row_h = 34.0;
     let height = 60.0 + row_h * rows.len().max(1) as f64 + 16.0;
-    let desc = rows.iter().map(|b| format!("{}: {}", b.label, b.caption)).collect::<Vec<_>>().join("; ");
+    let desc = rows
+        .iter()
+        .map(|b| format!("{}: {}", b.label, b.caption))
+        .collect::<Vec<_>>()
+        .join("; ");
     let mut doc = Doc::new(title, &desc, height);
-    let max = rows.iter().map(|b| b.value).filter(|v| v.is_finite()).fold(0.0_f64, f64::max);
+    let max = rows
+        .iter()
+        .map(|b| b.value)
+        .filter(|v| v.is_finite())
+        .fold(0.0_f64, f64::max);
     if rows.is_empty() || max <= 0.0 {
         return doc.empty("no data");
     }
-    let label_w = rows.iter().map(|b| text_width(b.label, 13.0)).fold(60.0_f64, f64::max).min(220.0);
+    let label_w = rows
+        .iter()
+        .map(|b| text_width(b.label, 13.0))
+        .fold(60.0_f64, f64::max)
+        .min(220.0);
     let left = 16.0 + label_w + 12.0;
-    let caption_w = rows.iter().map(|b| text_width(&b.caption, 12.0)).fold(0.0_f64, f64::max).min(260.0);
+    let caption_w = rows
+        .iter()
+        .map(|b| text_width(&b.caption, 12.0))
+        .fold(0.0_f64, f64::max)
+        .min(260.0);
     let right = WIDTH - 16.0 - caption_w - 10.0;
     for (i, b) in rows.iter().enumerate() {
         let y = 52.0 + i as f64 * row_h;
-        let w = if b.value.is_finite() { (b.value.max(0.0) / max) * (right - left) } else { 0.0 };
+        let w = if b.value.is_finite() {
+            (b.value.max(0.0) / max) * (right - left)
+        } else {
+            0.0
+        };
         doc.text(left - 12.0, y + 17.0, "end", "", b.label);
-        let _ = write!(doc.svg, r#"<rect x="{left:.1}" y="{y:.1}" width="{w:.1}" height="24" rx="3" fill="{PRIMARY}" fill-opacity="{:.2}"/>"#, 0.95 - 0.5 * (i as f64 / rows.len() as f64));
-        doc.text(left + w + 8.0, y + 17.0, "start", &format!(r#"fill="{MUTED}" font-size="12""#), &b.caption);
+        let _ = write!(
+            doc.svg,
+            r#"<rect x="{left:.1}" y="{y:.1}" width="{w:.1}" height="24" rx="3" fill="{PRIMARY}" fill-opacity="{:.2}"/>"#,
+            0.95 - 0.5 * (i as f64 / rows.len() as f64)
+        );
+        doc.text(
+            left + w + 8.0,
+            y + 17.0,
+            "start",
+            &format!(r#"fill="{MUTED}" font-size="12""#),
+            &b.caption,
+        );
     }
     doc.finish()
 }
@@ -284,18 +400,39 @@ pub fn intervals(title: &str, x_label: &str, rows: &[Interval<'_>]) -> String {
     let height = 60.0 + row_h * rows.len().max(1) as f64 + 48.0;
     let desc = rows
         .iter()
-        .map(|r| format!("{}: {} ({} to {})", r.label, short_number(r.estimate), short_number(r.low), short_number(r.high)))
+        .map(|r| {
+            format!(
+                "{}: {} ({} to {})",
+                r.label,
+                short_number(r.estimate),
+                short_number(r.low),
+                short_number(r.high)
+            )
+        })
         .collect::<Vec<_>>()
         .join("; ");
     let mut doc = Doc::new(title, &desc, height);
-    let finite: Vec<&Interval<'_>> = rows.iter().filter(|r| r.estimate.is_finite() && r.low.is_finite() && r.high.is_finite()).collect();
+    let finite: Vec<&Interval<'_>> = rows
+        .iter()
+        .filter(|r| r.estimate.is_finite() && r.low.is_finite() && r.high.is_finite())
+        .collect();
     if finite.is_empty() {
         return doc.empty("no data");
     }
-    let lo = finite.iter().map(|r| r.low.min(r.estimate)).fold(0.0_f64, f64::min);
-    let hi = finite.iter().map(|r| r.high.max(r.estimate)).fold(0.0_f64, f64::max);
+    let lo = finite
+        .iter()
+        .map(|r| r.low.min(r.estimate))
+        .fold(0.0_f64, f64::min);
+    let hi = finite
+        .iter()
+        .map(|r| r.high.max(r.estimate))
+        .fold(0.0_f64, f64::max);
     let (lo, hi) = nice_domain(lo, hi);
-    let label_w = rows.iter().map(|r| text_width(r.label, 13.0)).fold(60.0_f64, f64::max).min(220.0);
+    let label_w = rows
+        .iter()
+        .map(|r| text_width(r.label, 13.0))
+        .fold(60.0_f64, f64::max)
+        .min(220.0);
     let (left, right, top) = (16.0 + label_w + 16.0, WIDTH - 24.0, 48.0);
     let bottom = top + row_h * rows.len() as f64 + 8.0;
     let sx = Scale::new(lo, hi, left, right);
@@ -306,7 +443,13 @@ pub fn intervals(title: &str, x_label: &str, rows: &[Interval<'_>]) -> String {
         let y = top + 8.0 + row_h * i as f64 + row_h / 2.0;
         doc.text(left - 16.0, y + 4.0, "end", "", r.label);
         if !(r.estimate.is_finite() && r.low.is_finite() && r.high.is_finite()) {
-            doc.text(left + 8.0, y + 4.0, "start", &format!(r#"fill="{MUTED}""#), "no estimate");
+            doc.text(
+                left + 8.0,
+                y + 4.0,
+                "start",
+                &format!(r#"fill="{MUTED}""#),
+                "no estimate",
+            );
             continue;
         }
         let colour = if r.low > 0.0 {
@@ -316,7 +459,14 @@ pub fn intervals(title: &str, x_label: &str, rows: &[Interval<'_>]) -> String {
         } else {
             MUTED
         };
-        doc.line(sx.at(r.low), y, sx.at(r.high), y, colour, r#"stroke-width="3" stroke-linecap="round""#);
+        doc.line(
+            sx.at(r.low),
+            y,
+            sx.at(r.high),
+            y,
+            colour,
+            r#"stroke-width="3" stroke-linecap="round""#,
+        );
         let _ = write!(
             doc.svg,
             r#"<circle cx="{:.1}" cy="{y:.1}" r="6" fill="{colour}"><title>{}: {} [{}, {}]</title></circle>"#,
@@ -342,13 +492,23 @@ pub struct Series<'a> {
 /// Renders line series with a legend, such as waiting time over time per order class.
 pub fn lines(title: &str, x_label: &str, y_label: &str, series: &[Series<'_>]) -> String {
     let height = 380.0;
-    let desc = format!("{y_label} against {x_label} for {}", series.iter().map(|s| s.name).collect::<Vec<_>>().join(", "));
+    let desc = format!(
+        "{y_label} against {x_label} for {}",
+        series.iter().map(|s| s.name).collect::<Vec<_>>().join(", ")
+    );
     let mut doc = Doc::new(title, &desc, height);
-    let pts = || series.iter().flat_map(|s| s.points.iter()).filter(|(x, y)| x.is_finite() && y.is_finite());
+    let pts = || {
+        series
+            .iter()
+            .flat_map(|s| s.points.iter())
+            .filter(|(x, y)| x.is_finite() && y.is_finite())
+    };
     if pts().next().is_none() {
         return doc.empty("no data");
     }
-    let (xlo, xhi) = pts().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), (x, _)| (a.min(*x), b.max(*x)));
+    let (xlo, xhi) = pts().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), (x, _)| {
+        (a.min(*x), b.max(*x))
+    });
     let ymax = pts().fold(0.0_f64, |a, (_, y)| a.max(*y));
     let ymin = pts().fold(0.0_f64, |a, (_, y)| a.min(*y));
     let (ylo, yhi) = nice_domain(ymin, if ymax > ymin { ymax } else { ymin + 1.0 });
@@ -358,9 +518,21 @@ pub fn lines(title: &str, x_label: &str, y_label: &str, series: &[Series<'_>]) -
     for t in ticks(ylo, yhi, 5) {
         let y = sy.at(t);
         doc.line(left, y, right, y, GRID, "");
-        doc.text(left - 8.0, y + 4.0, "end", &format!(r#"fill="{MUTED}" font-size="11""#), &short_number(t));
+        doc.text(
+            left - 8.0,
+            y + 4.0,
+            "end",
+            &format!(r#"fill="{MUTED}" font-size="11""#),
+            &short_number(t),
+        );
     }
-    doc.text(16.0, top - 14.0, "start", &format!(r#"fill="{MUTED}" font-size="12""#), y_label);
+    doc.text(
+        16.0,
+        top - 14.0,
+        "start",
+        &format!(r#"fill="{MUTED}" font-size="12""#),
+        y_label,
+    );
     doc.x_axis(&sx, xlo, xhi, top, bottom, x_label);
     let mut legend_x = 16.0;
     for (i, s) in series.iter().enumerate() {
@@ -372,9 +544,16 @@ pub fn lines(title: &str, x_label: &str, y_label: &str, series: &[Series<'_>]) -
             .map(|(x, y)| format!("{:.1},{:.1}", sx.at(*x), sy.at(*y)))
             .collect();
         if !path.is_empty() {
-            let _ = write!(doc.svg, r#"<polyline fill="none" stroke="{colour}" stroke-width="2" stroke-linejoin="round" points="{}"/>"#, path.join(" "));
+            let _ = write!(
+                doc.svg,
+                r#"<polyline fill="none" stroke="{colour}" stroke-width="2" stroke-linejoin="round" points="{}"/>"#,
+                path.join(" ")
+            );
         }
-        let _ = write!(doc.svg, r#"<rect x="{legend_x:.1}" y="38" width="12" height="12" rx="2" fill="{colour}"/>"#);
+        let _ = write!(
+            doc.svg,
+            r#"<rect x="{legend_x:.1}" y="38" width="12" height="12" rx="2" fill="{colour}"/>"#
+        );
         doc.text(legend_x + 18.0, 49.0, "start", "", s.name);
         legend_x += 18.0 + text_width(s.name, 13.0) + 20.0;
     }
@@ -384,7 +563,13 @@ pub fn lines(title: &str, x_label: &str, y_label: &str, series: &[Series<'_>]) -
 /// A rough width of text in pixels, enough to lay out labels: wide (CJK) characters count double.
 fn text_width(s: &str, size: f64) -> f64 {
     s.chars()
-        .map(|c| if (c as u32) >= 0x1100 && !(0x2000..0x2100).contains(&(c as u32)) { 1.0 } else { 0.56 })
+        .map(|c| {
+            if (c as u32) >= 0x1100 && !(0x2000..0x2100).contains(&(c as u32)) {
+                1.0
+            } else {
+                0.56
+            }
+        })
         .sum::<f64>()
         * size
 }
@@ -408,22 +593,80 @@ mod tests {
                     return Err(format!("</{name}> closes <{open}>"));
                 }
             } else if !tag.ends_with('/') {
-                let name = tag.split_whitespace().next().ok_or("empty tag")?.to_string();
+                let name = tag
+                    .split_whitespace()
+                    .next()
+                    .ok_or("empty tag")?
+                    .to_string();
                 stack.push(name);
             }
-            if tag.matches('"').count() % 2 != 0 {
+            if !tag.matches('"').count().is_multiple_of(2) {
                 return Err(format!("unbalanced quotes in <{tag}>"));
             }
         }
-        if stack.is_empty() { Ok(()) } else { Err(format!("unclosed {stack:?}")) }
+        if stack.is_empty() {
+            Ok(())
+        } else {
+            Err(format!("unclosed {stack:?}"))
+        }
     }
 
     #[test]
     fn every_chart_is_well_formed_and_escaped() {
-        let h = histogram(&Histogram { title: "GMV <estimate> & co", x_label: "CNY", bins: &[(0.0, 1.0, 3), (1.0, 2.0, 7)], markers: &[(1.5, "p50")] });
-        let b = bars("Funnel", &[Bar { label: "view", value: 10.0, caption: "10 users".into() }, Bar { label: "购买", value: 4.0, caption: "4 · 40%".into() }]);
-        let i = intervals("Lift", "relative effect (%)", &[Interval { label: "ctr", estimate: 10.8, low: 8.9, high: 12.7 }, Interval { label: "aov", estimate: -5.0, low: -6.0, high: -4.0 }]);
-        let l = lines("Wait", "seconds", "p99 wait (s)", &[Series { name: "high", points: &[(0.0, 0.0), (10.0, 0.4)] }, Series { name: "low", points: &[(0.0, 0.0), (10.0, 2.0)] }]);
+        let h = histogram(&Histogram {
+            title: "GMV <estimate> & co",
+            x_label: "CNY",
+            bins: &[(0.0, 1.0, 3), (1.0, 2.0, 7)],
+            markers: &[(1.5, "p50")],
+        });
+        let b = bars(
+            "Funnel",
+            &[
+                Bar {
+                    label: "view",
+                    value: 10.0,
+                    caption: "10 users".into(),
+                },
+                Bar {
+                    label: "购买",
+                    value: 4.0,
+                    caption: "4 · 40%".into(),
+                },
+            ],
+        );
+        let i = intervals(
+            "Lift",
+            "relative effect (%)",
+            &[
+                Interval {
+                    label: "ctr",
+                    estimate: 10.8,
+                    low: 8.9,
+                    high: 12.7,
+                },
+                Interval {
+                    label: "aov",
+                    estimate: -5.0,
+                    low: -6.0,
+                    high: -4.0,
+                },
+            ],
+        );
+        let l = lines(
+            "Wait",
+            "seconds",
+            "p99 wait (s)",
+            &[
+                Series {
+                    name: "high",
+                    points: &[(0.0, 0.0), (10.0, 0.4)],
+                },
+                Series {
+                    name: "low",
+                    points: &[(0.0, 0.0), (10.0, 2.0)],
+                },
+            ],
+        );
         for svg in [&h, &b, &i, &l] {
             well_formed(svg).unwrap();
             assert!(svg.starts_with("<svg ") && svg.ends_with("</svg>\n"));
@@ -435,10 +678,32 @@ mod tests {
     #[test]
     fn empty_and_non_finite_data_say_so() {
         for svg in [
-            histogram(&Histogram { title: "t", x_label: "", bins: &[], markers: &[] }),
+            histogram(&Histogram {
+                title: "t",
+                x_label: "",
+                bins: &[],
+                markers: &[],
+            }),
             bars("t", &[]),
-            intervals("t", "", &[Interval { label: "x", estimate: f64::NAN, low: 0.0, high: 1.0 }]),
-            lines("t", "x", "y", &[Series { name: "s", points: &[(f64::NAN, 1.0)] }]),
+            intervals(
+                "t",
+                "",
+                &[Interval {
+                    label: "x",
+                    estimate: f64::NAN,
+                    low: 0.0,
+                    high: 1.0,
+                }],
+            ),
+            lines(
+                "t",
+                "x",
+                "y",
+                &[Series {
+                    name: "s",
+                    points: &[(f64::NAN, 1.0)],
+                }],
+            ),
         ] {
             well_formed(&svg).unwrap();
             assert!(svg.contains("no data"), "{svg}");
@@ -450,7 +715,12 @@ mod tests {
         assert_eq!(ticks(0.0, 10.0, 5), vec![0.0, 2.0, 4.0, 6.0, 8.0, 10.0]);
         let t = ticks(-0.3, 0.3, 6);
         assert_eq!(t.len(), 7, "{t:?}");
-        assert!(t.iter().zip([-0.3, -0.2, -0.1, 0.0, 0.1, 0.2, 0.3]).all(|(a, b)| (a - b).abs() < 1e-12), "{t:?}");
+        assert!(
+            t.iter()
+                .zip([-0.3, -0.2, -0.1, 0.0, 0.1, 0.2, 0.3])
+                .all(|(a, b)| (a - b).abs() < 1e-12),
+            "{t:?}"
+        );
         assert_eq!(t[3], 0.0, "zero is exactly zero");
         let t = ticks(1.0e9, 3.5e9, 5);
         assert!(t.windows(2).all(|w| w[1] > w[0]));
