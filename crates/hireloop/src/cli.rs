@@ -73,6 +73,8 @@ pub enum Command {
     /// Check or export the content (built-in or overlaid with --content).
     #[command(subcommand)]
     Content(ContentCmd),
+    /// Grade an answer to a question with the coach: scores per dimension, evidence, mistakes, advice.
+    Coach(crate::cmd::coach::CoachArgs),
     /// A/B test analysis from sufficient statistics or per-user CSV; `ab power` for sample sizes.
     Ab(crate::cmd::ab::AbArgs),
     /// Funnel conversion from an event log (CSV): ordered, strict or any-order steps.

@@ -359,7 +359,7 @@ fn reference_commands_print_json() {
             .as_array()
             .unwrap()
             .len(),
-        8
+        12
     );
     assert!(
         !json(&["checklist", "--format", "json"])

@@ -43,7 +43,7 @@ pub const STABLE_DIMENSIONS: [&str; 14] = [
 ];
 
 /// The mistake ids the coach relies on.
-pub const STABLE_MISTAKES: [&str; 8] = [
+pub const STABLE_MISTAKES: [&str; 12] = [
     "ui_overemphasis",
     "ignores_merchants",
     "vague_metrics",
@@ -52,6 +52,44 @@ pub const STABLE_MISTAKES: [&str; 8] = [
     "no_decision",
     "off_topic",
     "keyword_stuffing",
+    "too_short",
+    "repetition",
+    "wrong_decision",
+    "arithmetic_slip",
+];
+
+/// The lexicon signals the coach relies on.
+pub const REQUIRED_SIGNALS: [&str; 30] = [
+    "structure.enumeration",
+    "structure.framework",
+    "structure.conclusion",
+    "business_focus.business",
+    "business_focus.ui",
+    "quantified_impact.change",
+    "two_sided.merchant",
+    "ecosystem.platform",
+    "ecosystem.flywheel",
+    "tradeoffs.tradeoff",
+    "tradeoffs.decision",
+    "metrics.north_star",
+    "metrics.guardrail",
+    "metrics.definition",
+    "metrics.kpi",
+    "star.situation",
+    "star.task",
+    "star.action",
+    "star.result",
+    "embrace_change.behaviour",
+    "customer_first.behaviour",
+    "ownership.behaviour",
+    "ownership.owner_voice",
+    "ownership.passenger_voice",
+    "simplicity.behaviour",
+    "estimation.assumption",
+    "estimation.sanity",
+    "decision.go",
+    "decision.no_go",
+    "structure.reasoning",
 ];
 
 /// Everything loaded and checked.
@@ -75,6 +113,8 @@ pub struct Content {
     pub questions: Vec<Question>,
     /// Pipelines.
     pub pipelines: Vec<Pipeline>,
+    /// The coach's lexicons.
+    pub lexicon: Lexicon,
 }
 
 /// A content file: its path relative to the content root (which says what it holds) and its source.
@@ -118,6 +158,7 @@ fn part_of(rel: &str) -> Option<&'static str> {
         "checklist.toml" => "checklist",
         "figures.toml" => "figures",
         "families.toml" => "families",
+        "coach/lexicon.toml" => "lexicon",
         _ if rel.starts_with("pipelines/") && rel.ends_with(".toml") => "pipeline",
         _ if rel.starts_with("questions/") && rel.ends_with(".toml") => "questions",
         _ => return None,
@@ -201,6 +242,13 @@ impl Content {
                     })
                     .unwrap_or_default(),
                 ),
+                "lexicon" => {
+                    if let Some(l) = read_file(file, d, "coach/lexicon.toml", |t| {
+                        read::read_lexicon(t, &loader)
+                    }) {
+                        c.lexicon = l;
+                    }
+                }
                 "questions" => c.questions.extend(
                     read_file(file, d, "the question file", |t| {
                         read::read_questions(t, &loader)
@@ -227,6 +275,7 @@ impl Content {
             "families",
             "questions",
             "pipeline",
+            "lexicon",
         ] {
             if !seen_parts.contains_key(part) {
                 loader
@@ -261,6 +310,19 @@ impl Content {
                         format!("mistake `{id}` is missing"),
                     )
                     .hint("the coach names mistakes by these stable ids");
+            }
+        }
+        let signals = defined(Kind::Signal);
+        for id in REQUIRED_SIGNALS {
+            if !signals.iter().any(|s| s == id) && seen_parts.contains_key("lexicon") {
+                loader
+                    .diags
+                    .borrow_mut()
+                    .error(
+                        Loc::nowhere(&path_of("coach/lexicon.toml")),
+                        format!("signal `{id}` is missing"),
+                    )
+                    .hint("the coach grades with these signals");
             }
         }
         c.levels.sort_by_key(|l| l.id);

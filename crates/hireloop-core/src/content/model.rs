@@ -296,4 +296,65 @@ pub struct Question {
     /// Range of a sound estimate (guesstimates).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub estimate: Option<EstimateRange>,
+    /// The figures of an A/B question, so that an answer's decision can be checked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ab: Option<AbFacts>,
+}
+
+/// Words and phrases that signal one aspect of a rubric dimension, in both languages.
+#[derive(Debug, Clone, Serialize)]
+pub struct Signal {
+    /// Stable id, `<dimension>.<signal>`, such as `two_sided.merchant`.
+    pub id: String,
+    /// Short English label for reports.
+    pub label: String,
+    /// English words and phrases, lowercase.
+    pub en: Vec<String>,
+    /// Simplified Chinese words and phrases.
+    pub zh: Vec<String>,
+}
+
+/// The coach's lexicons: negation cues and the signals of each dimension.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Lexicon {
+    /// English words that negate a mention that follows in the same clause.
+    pub negation_en: Vec<String>,
+    /// Chinese words that negate a mention that follows in the same clause.
+    pub negation_zh: Vec<String>,
+    /// Signals, in file order.
+    pub signals: Vec<Signal>,
+}
+
+impl Lexicon {
+    /// The signal with this id.
+    pub fn signal(&self, id: &str) -> Option<&Signal> {
+        self.signals.iter().find(|s| s.id == id)
+    }
+}
+
+/// One arm of an A/B test as a question states it.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct AbArm {
+    /// Visitors in the arm.
+    pub visitors: u64,
+    /// Orders per visitor.
+    pub conversion: f64,
+    /// Average order value.
+    pub aov: f64,
+}
+
+impl AbArm {
+    /// Revenue per visitor: conversion times average order value.
+    pub fn revenue_per_visitor(&self) -> f64 {
+        self.conversion * self.aov
+    }
+}
+
+/// The figures of an A/B question, from which the right decision follows.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct AbFacts {
+    /// The control arm.
+    pub control: AbArm,
+    /// The treatment arm.
+    pub treatment: AbArm,
 }

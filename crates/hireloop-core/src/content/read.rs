@@ -24,6 +24,7 @@ pub(crate) enum Kind {
     Stage,
     Round,
     Region,
+    Signal,
 }
 
 impl Kind {
@@ -41,6 +42,7 @@ impl Kind {
             Kind::Stage => "stage",
             Kind::Round => "round",
             Kind::Region => "region",
+            Kind::Signal => "signal",
         }
     }
 }
@@ -631,6 +633,62 @@ pub(crate) fn read_families(root: &Table<'_>, loader: &Loader) -> Vec<Family> {
     })
 }
 
+pub(crate) fn read_lexicon(root: &Table<'_>, loader: &Loader) -> Lexicon {
+    let mut lex = Lexicon::default();
+    if let Some(neg) = root.table("negation", true) {
+        lex.negation_en = neg
+            .str_list("en", true)
+            .into_iter()
+            .map(|a| a.value.to_lowercase())
+            .collect();
+        lex.negation_zh = neg
+            .str_list("zh", true)
+            .into_iter()
+            .map(|a| a.value)
+            .collect();
+        neg.finish();
+    }
+    lex.signals = each(root, "signals", "signal", |t| {
+        let sid = t.text("id")?;
+        let ok = sid
+            .value
+            .split_once('.')
+            .is_some_and(|(d, s)| id_ok(d, IdStyle::Snake) && id_ok(s, IdStyle::Snake));
+        if !ok {
+            t.ctx().error(
+                sid.loc.clone(),
+                format!(
+                    "signal id `{}` is not `<dimension>.<signal>` in snake_case",
+                    sid.value
+                ),
+                None,
+            );
+        }
+        loader.define(Kind::Signal, "", &sid);
+        t.set_what(format!("signal `{}`", sid.value));
+        let en = t.str_list("en", true);
+        let zh = t.str_list("zh", true);
+        at_least(t, "en", &en, 1);
+        at_least(t, "zh", &zh, 1);
+        for w in &en {
+            if w.value.trim().is_empty() || w.value != w.value.to_lowercase() {
+                t.ctx().error(
+                    w.loc.clone(),
+                    format!("English entry `{}` must be non-empty lowercase", w.value),
+                    None,
+                );
+            }
+        }
+        Some(Signal {
+            id: sid.value,
+            label: text(t, "label"),
+            en: en.into_iter().map(|a| a.value).collect(),
+            zh: zh.into_iter().map(|a| a.value).collect(),
+        })
+    });
+    lex
+}
+
 pub(crate) fn read_questions(root: &Table<'_>, loader: &Loader) -> Vec<Question> {
     each(root, "questions", "question", |t| {
         let qid = id(t, "id", IdStyle::Question)?;
@@ -732,6 +790,41 @@ pub(crate) fn read_questions(root: &Table<'_>, loader: &Loader) -> Vec<Question>
             e.finish();
             out
         });
+        let ab = t.table("ab", false).and_then(|a| {
+            let arm = |name: &'static str| {
+                let arm = a.table(name, true)?;
+                let visitors = positive(&arm, "visitors", true, i64::from(u32::MAX));
+                let conversion = arm.number("conversion", true);
+                let aov = arm.number("aov", true);
+                if let Some(c) = &conversion
+                    && !(0.0..=1.0).contains(&c.value)
+                {
+                    arm.ctx().error(
+                        c.loc.clone(),
+                        "`conversion` is a share between 0 and 1",
+                        None,
+                    );
+                }
+                if let Some(v) = &aov
+                    && v.value <= 0.0
+                {
+                    arm.ctx()
+                        .error(v.loc.clone(), "`aov` must be positive", None);
+                }
+                arm.finish();
+                Some(AbArm {
+                    visitors: u64::from(visitors?),
+                    conversion: conversion?.value,
+                    aov: aov?.value,
+                })
+            };
+            let out = match (arm("control"), arm("treatment")) {
+                (Some(control), Some(treatment)) => Some(AbFacts { control, treatment }),
+                _ => None,
+            };
+            a.finish();
+            out
+        });
         let family = family?.value;
         if family == "assessment" && key.is_none() {
             t.ctx().error(
@@ -769,6 +862,7 @@ pub(crate) fn read_questions(root: &Table<'_>, loader: &Loader) -> Vec<Question>
             outline: outline.into_iter().map(|a| a.value).collect(),
             key,
             estimate,
+            ab,
         })
     })
 }

@@ -2,6 +2,7 @@
 
 pub mod ab;
 mod catalog;
+pub mod coach;
 mod content;
 mod decide;
 pub mod estimate;
@@ -48,6 +49,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Checklist(f) => catalog::checklist(&content()?, f.format)?,
         Command::Figures(f) => catalog::figures(&content()?, f.format)?,
         Command::Decide(args) => decide::run(&content()?, &args)?,
+        Command::Coach(args) => coach::run(&content()?, &args)?,
         Command::Ab(args) => ab::run(&args)?,
         Command::Funnel(args) => funnel::run(&args)?,
         Command::Estimate(args) => estimate::run(&args)?,
