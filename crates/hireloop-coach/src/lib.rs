@@ -13,9 +13,11 @@
 pub mod grade;
 pub mod lexicon;
 pub mod numbers;
+pub mod resume;
 pub mod text;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::OnceLock;
 
 use hireloop_core::Content;
 use hireloop_core::content::{Question, Weight};
@@ -50,7 +52,9 @@ pub struct Coach<'c> {
     signals: TermSet,
     signal_ids: Vec<&'c str>,
     negation: Negation,
-    concepts: HashMap<&'c str, TermSet>,
+    /// Each question's concepts, compiled on first use: a command grades one question, a server
+    /// many, and neither should pay for the whole bank up front.
+    concepts: HashMap<&'c str, OnceLock<TermSet>>,
     /// Concept ids shared by many questions (such as the parts of a STAR story): they show an
     /// answer has the right shape, not that it answers this question.
     generic_concepts: HashSet<&'c str>,
@@ -65,7 +69,7 @@ const CAP_REPETITION: f64 = 1.5;
 const CAP_WRONG_DECISION: f64 = 2.0;
 
 impl<'c> Coach<'c> {
-    /// Compiles the lexicons and every question's concepts.
+    /// Compiles the lexicons; question concepts are compiled when first graded.
     pub fn new(content: &'c Content) -> Self {
         let lex = &content.lexicon;
         let groups: Vec<Vec<&str>> = lex
@@ -76,14 +80,7 @@ impl<'c> Coach<'c> {
         let concepts = content
             .questions
             .iter()
-            .map(|q| {
-                let groups: Vec<Vec<&str>> = q
-                    .concepts
-                    .iter()
-                    .map(|k| k.en.iter().chain(&k.zh).map(String::as_str).collect())
-                    .collect();
-                (q.id.as_str(), TermSet::new(&groups))
-            })
+            .map(|q| (q.id.as_str(), OnceLock::new()))
             .collect();
         let mut uses: HashMap<&str, usize> = HashMap::new();
         for q in &content.questions {
@@ -116,7 +113,17 @@ impl<'c> Coach<'c> {
         let concept_hits = self
             .concepts
             .get(q.id.as_str())
-            .map(|s| s.find(&a, &self.negation))
+            .map(|cell| {
+                cell.get_or_init(|| {
+                    let groups: Vec<Vec<&str>> = q
+                        .concepts
+                        .iter()
+                        .map(|k| k.en.iter().chain(&k.zh).map(String::as_str).collect())
+                        .collect();
+                    TermSet::new(&groups)
+                })
+                .find(&a, &self.negation)
+            })
             .unwrap_or_default();
         let mut task = task_of(q, concept_hits);
         task.topical = q

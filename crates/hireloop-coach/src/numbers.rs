@@ -401,7 +401,9 @@ pub fn from_to_claims(a: &Analysed<'_>, qs: &[Quantity]) -> Vec<Span> {
         {
             continue;
         }
-        let before = &a.lower[clause.start.min(x.span.start)..x.span.start];
+        // A currency sign before the number is part of it: "from $20M to $65M".
+        let before = a.lower[clause.start.min(x.span.start)..x.span.start]
+            .trim_end_matches(['$', '¥', '￥', '€', '£']);
         let between = &a.lower[x.span.end..y.span.start];
         let from = before.ends_with("from ")
             || before.trim_end().ends_with("from")
