@@ -13,7 +13,6 @@
 pub mod grade;
 pub mod lexicon;
 pub mod numbers;
-pub mod resume;
 pub mod text;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -462,7 +461,7 @@ impl<'c> Coach<'c> {
                 .collect(),
         };
         let mut trace = f.trace;
-        trace.sort_by(|x, y| rule_rank(&x.rule).cmp(&rule_rank(&y.rule)));
+        trace.sort_by_key(|t| rule_rank(&t.rule));
         Grade {
             question: task.id.clone(),
             language: a.language,

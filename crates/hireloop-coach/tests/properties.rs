@@ -74,8 +74,8 @@ proptest! {
         let base = "We onboard pharmacies as merchants because supply builds trust, and merchants get tools in Qianniu. ";
         let negated = "We would not onboard pharmacies as merchants because it is work, and we will not give merchants tools in Qianniu. ";
         let filler = "Users search for medicine, pay with Alipay and Cainiao delivers it the next morning, which makes refills easy. ";
-        let plain = coach.grade_question("design/taobao-digital-health", &format!("{}{}", base.repeat(1), filler.repeat(n))).unwrap();
-        let neg = coach.grade_question("design/taobao-digital-health", &format!("{}{}", negated.repeat(1), filler.repeat(n))).unwrap();
+        let plain = coach.grade_question("design/taobao-digital-health", &format!("{}{}", base, filler.repeat(n))).unwrap();
+        let neg = coach.grade_question("design/taobao-digital-health", &format!("{}{}", negated, filler.repeat(n))).unwrap();
         let two_sided = |g: &hireloop_coach::grade::Grade| g.dimensions.iter().find(|d| d.id == "two_sided").and_then(|d| d.score).unwrap_or(1.0);
         prop_assert!(two_sided(&neg) <= two_sided(&plain));
         prop_assert!(neg.mistakes.iter().any(|m| m == "ignores_merchants"));

@@ -2,3 +2,6 @@
 //! estimates, launch trade-offs, and a discrete-event simulation of an 11.11 traffic spike.
 //!
 //! Pure: callers pass data in (text or bytes) and get results back; no file or network access.
+
+pub mod ab;
+pub mod dist;

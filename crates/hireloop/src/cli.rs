@@ -46,6 +46,8 @@ pub struct FormatArg {
 }
 
 /// The subcommands.
+// Parsed once per process, so the size of the largest variant does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// A guided tour of the built-in Alibaba PM process: the plan, questions and a decision.
