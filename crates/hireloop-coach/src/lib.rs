@@ -13,6 +13,7 @@
 pub mod grade;
 pub mod lexicon;
 pub mod numbers;
+pub mod resume;
 pub mod text;
 
 use std::collections::{BTreeMap, HashMap, HashSet};

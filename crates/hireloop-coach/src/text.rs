@@ -178,7 +178,7 @@ pub fn analyse(text: &str) -> Analysed<'_> {
             let run = &text[i..end];
             cjk += run.chars().count();
             let mut at = i;
-            for word in jieba().cut(run, true) {
+            for word in jieba().cut(run, false) {
                 let len = word.len();
                 tokens.push(Token {
                     span: Span {

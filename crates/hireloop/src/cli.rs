@@ -77,6 +77,9 @@ pub enum Command {
     Content(ContentCmd),
     /// Grade an answer to a question with the coach: scores per dimension, evidence, mistakes, advice.
     Coach(crate::cmd::coach::CoachArgs),
+    /// Screen resumes (PDF, DOCX, Markdown, text, JSON Resume): ownership, impact, scale, growth.
+    #[command(subcommand)]
+    Resume(crate::cmd::resume::ResumeCmd),
     /// A/B test analysis from sufficient statistics or per-user CSV; `ab power` for sample sizes.
     Ab(crate::cmd::ab::AbArgs),
     /// Funnel conversion from an event log (CSV): ordered, strict or any-order steps.

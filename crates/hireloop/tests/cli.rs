@@ -550,3 +550,127 @@ fn overlay_replaces_one_file() {
     ]);
     assert_eq!(plan["stages"].as_array().unwrap().len(), 2);
 }
+
+#[test]
+fn resume_screen_reports_each_bad_file_and_screens_the_rest() {
+    for c in [&["resume", "--help"][..], &["resume", "screen", "--help"]] {
+        assert!(ok(c).contains("Usage: hireloop"), "{c:?}");
+    }
+    let data = root().join("crates/hireloop-coach/tests/data/resumes");
+    let dir = temp_dir("resumes");
+    for f in [
+        "corrupt.pdf",
+        "empty.txt",
+        "growth-pm.docx",
+        "strong-pm.pdf",
+    ] {
+        std::fs::copy(data.join(f), dir.join(f)).unwrap();
+    }
+    // 50 MB, made here rather than committed; sparse, so it costs no disk.
+    std::fs::File::create(dir.join("huge.pdf"))
+        .unwrap()
+        .set_len(50 * 1024 * 1024)
+        .unwrap();
+    let d = dir.to_str().unwrap();
+
+    let r = run(&["resume", "screen", "--as-of", "2025-06", d]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let errors: Vec<&str> = r.stderr.lines().collect();
+    assert_eq!(errors.len(), 3, "one line per bad file:\n{}", r.stderr);
+    for (file, says) in [
+        ("corrupt.pdf", "malformed PDF"),
+        ("empty.txt", "the file is empty"),
+        ("huge.pdf", "the file is huge"),
+    ] {
+        assert!(
+            errors
+                .iter()
+                .any(|l| l.starts_with("error: ") && l.contains(file) && l.contains(says)),
+            "{file}: {}",
+            r.stderr
+        );
+    }
+    assert!(r.stdout.contains("growth-pm.docx — DOCX"), "{}", r.stdout);
+    assert!(r.stdout.contains("strong-pm.pdf — PDF"), "{}", r.stdout);
+    assert!(r.stdout.contains("ADVANCE"), "{}", r.stdout);
+    assert!(
+        r.stdout
+            .contains("5 file(s): 2 advance, 0 hold, 0 reject, 3 could not be screened"),
+        "{}",
+        r.stdout
+    );
+
+    let r = run(&[
+        "resume", "screen", "--format", "json", "--as-of", "2025-06", d,
+    ]);
+    assert_eq!(r.code, 1);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    let entries = v.as_array().unwrap();
+    assert_eq!(entries.len(), 5);
+    for e in entries {
+        let file = e["file"].as_str().unwrap();
+        let bad = ["corrupt.pdf", "empty.txt", "huge.pdf"]
+            .iter()
+            .any(|b| file.ends_with(b));
+        if bad {
+            assert!(e["error"].as_str().is_some_and(|s| !s.is_empty()), "{e}");
+            assert_eq!(e.as_object().unwrap().len(), 2, "{e}");
+        } else {
+            assert_eq!(e["suggestion"], "advance", "{e}");
+            let text = e["text"].as_str().unwrap();
+            let first = &e["ownership"][0];
+            let (s, t) = (
+                first["start"].as_u64().unwrap() as usize,
+                first["end"].as_u64().unwrap() as usize,
+            );
+            assert_eq!(&text[s..t], first["text"].as_str().unwrap());
+        }
+    }
+}
+
+#[test]
+fn resume_screen_contains_hostile_files() {
+    let data = root().join("crates/hireloop-coach/tests/data/resumes");
+    let files: Vec<String> = [
+        "no-media-box.pdf",
+        "self-drawing-form.pdf",
+        "parent-loop.pdf",
+        "encrypted.pdf",
+        "bomb.docx",
+        "photo.txt",
+        "chinese-pm.md",
+    ]
+    .iter()
+    .map(|f| data.join(f).to_str().unwrap().to_string())
+    .collect();
+    let mut args = vec!["resume", "screen", "--as-of", "2025-06"];
+    args.extend(files.iter().map(String::as_str));
+    let r = run(&args);
+    assert_eq!(r.code, 1);
+    assert_eq!(r.stderr.lines().count(), 6, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("encrypted (password-protected)"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("decompression bomb"), "{}", r.stderr);
+    assert!(r.stderr.contains("draws itself"), "{}", r.stderr);
+    assert!(!r.stderr.contains("panic") && !r.stderr.contains("RUST_BACKTRACE"));
+    assert!(
+        r.stdout.contains("chinese-pm.md — Markdown, Chinese"),
+        "{}",
+        r.stdout
+    );
+    let missing = run(&["resume", "screen", "no/such/resume.pdf"]);
+    assert_eq!(missing.code, 1);
+    assert!(
+        missing
+            .stderr
+            .starts_with("error: no/such/resume.pdf: cannot read it"),
+        "{}",
+        missing.stderr
+    );
+    let bad_date = run(&["resume", "screen", "--as-of", "June", "x.pdf"]);
+    assert_eq!(bad_date.code, 2);
+    assert!(bad_date.stderr.contains("YYYY-MM"), "{}", bad_date.stderr);
+}

@@ -92,6 +92,28 @@ pub const REQUIRED_SIGNALS: [&str; 30] = [
     "structure.reasoning",
 ];
 
+/// The resume signals the screener relies on. Besides these, the resume lexicon needs at least one
+/// signal of each of [`RESUME_SIGNAL_GROUPS`].
+pub const REQUIRED_RESUME_SIGNALS: [&str; 13] = [
+    "ownership.owner_voice",
+    "ownership.passenger_voice",
+    "impact.change",
+    "growth.verb",
+    "growth.multiple",
+    "growth.zero_to_one",
+    "product.title",
+    "product.practice",
+    "section.experience",
+    "section.education",
+    "section.languages",
+    "education.school",
+    "date.present",
+];
+
+/// Groups of resume signals whose members the screener reads as a list: metrics of scale,
+/// languages and proficiencies.
+pub const RESUME_SIGNAL_GROUPS: [&str; 3] = ["scale", "language", "proficiency"];
+
 /// Everything loaded and checked.
 #[derive(Debug, Clone, Default)]
 pub struct Content {
@@ -115,6 +137,8 @@ pub struct Content {
     pub pipelines: Vec<Pipeline>,
     /// The coach's lexicons.
     pub lexicon: Lexicon,
+    /// The resume screener's lexicon.
+    pub resume: ResumeLexicon,
 }
 
 /// A content file: its path relative to the content root (which says what it holds) and its source.
@@ -159,6 +183,7 @@ fn part_of(rel: &str) -> Option<&'static str> {
         "figures.toml" => "figures",
         "families.toml" => "families",
         "coach/lexicon.toml" => "lexicon",
+        "coach/resume.toml" => "resume",
         _ if rel.starts_with("pipelines/") && rel.ends_with(".toml") => "pipeline",
         _ if rel.starts_with("questions/") && rel.ends_with(".toml") => "questions",
         _ => return None,
@@ -249,6 +274,13 @@ impl Content {
                         c.lexicon = l;
                     }
                 }
+                "resume" => {
+                    if let Some(r) = read_file(file, d, "coach/resume.toml", |t| {
+                        read::read_resume_lexicon(t, &loader)
+                    }) {
+                        c.resume = r;
+                    }
+                }
                 "questions" => c.questions.extend(
                     read_file(file, d, "the question file", |t| {
                         read::read_questions(t, &loader)
@@ -276,6 +308,7 @@ impl Content {
             "questions",
             "pipeline",
             "lexicon",
+            "resume",
         ] {
             if !seen_parts.contains_key(part) {
                 loader
@@ -323,6 +356,24 @@ impl Content {
                         format!("signal `{id}` is missing"),
                     )
                     .hint("the coach grades with these signals");
+            }
+        }
+        if seen_parts.contains_key("resume") {
+            let resume_signals = defined(Kind::ResumeSignal);
+            let missing = REQUIRED_RESUME_SIGNALS
+                .iter()
+                .filter(|id| !resume_signals.iter().any(|s| s == *id))
+                .map(|id| format!("signal `{id}` is missing"));
+            let empty = RESUME_SIGNAL_GROUPS
+                .iter()
+                .filter(|g| c.resume.group(g).next().is_none())
+                .map(|g| format!("no `{g}.*` signal"));
+            for message in missing.chain(empty).collect::<Vec<_>>() {
+                loader
+                    .diags
+                    .borrow_mut()
+                    .error(Loc::nowhere(&path_of("coach/resume.toml")), message)
+                    .hint("the resume screener looks for these signals");
             }
         }
         c.levels.sort_by_key(|l| l.id);

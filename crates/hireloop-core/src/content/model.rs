@@ -332,6 +332,55 @@ impl Lexicon {
     }
 }
 
+/// The resume screener's lexicon (`coach/resume.toml`): the signals it looks for, the smallest
+/// quantities that count as scale, and the years of experience typical of each level.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ResumeLexicon {
+    /// Signals, in file order, with ids `<group>.<aspect>`. Every `scale.*` signal names a metric
+    /// (users, GMV, QPS…), every `language.*` signal a language and every `proficiency.*` signal a
+    /// proficiency, strongest first; the other groups are listed in `REQUIRED_RESUME_SIGNALS`.
+    pub signals: Vec<Signal>,
+    /// The smallest quantity that counts as scale when its metric has no minimum of its own.
+    pub scale_min: f64,
+    /// Minimums of single metrics, by `scale.*` signal id, in file order.
+    pub scale_metric_min: Vec<(String, f64)>,
+    /// Years of experience typical of each level; ranges may overlap.
+    pub levels: Vec<LevelYears>,
+}
+
+impl ResumeLexicon {
+    /// The signal with this id.
+    pub fn signal(&self, id: &str) -> Option<&Signal> {
+        self.signals.iter().find(|s| s.id == id)
+    }
+
+    /// The signals of one group (`scale`, `language`…), in file order.
+    pub fn group<'a>(&'a self, group: &'a str) -> impl Iterator<Item = &'a Signal> + 'a {
+        self.signals
+            .iter()
+            .filter(move |s| s.id.split_once('.').is_some_and(|(g, _)| g == group))
+    }
+
+    /// The smallest quantity that counts as scale for a metric signal.
+    pub fn scale_min_of(&self, id: &str) -> f64 {
+        self.scale_metric_min
+            .iter()
+            .find(|(m, _)| m == id)
+            .map_or(self.scale_min, |(_, v)| *v)
+    }
+}
+
+/// The years of experience typical of one level.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct LevelYears {
+    /// The level.
+    pub level: Level,
+    /// Fewest years, inclusive.
+    pub min_years: f64,
+    /// Most years, inclusive.
+    pub max_years: f64,
+}
+
 /// One arm of an A/B test as a question states it.
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct AbArm {

@@ -25,6 +25,7 @@ pub(crate) enum Kind {
     Round,
     Region,
     Signal,
+    ResumeSignal,
 }
 
 impl Kind {
@@ -43,6 +44,7 @@ impl Kind {
             Kind::Round => "round",
             Kind::Region => "region",
             Kind::Signal => "signal",
+            Kind::ResumeSignal => "resume signal",
         }
     }
 }
@@ -649,41 +651,123 @@ pub(crate) fn read_lexicon(root: &Table<'_>, loader: &Loader) -> Lexicon {
         neg.finish();
     }
     lex.signals = each(root, "signals", "signal", |t| {
-        let sid = t.text("id")?;
-        let ok = sid
-            .value
-            .split_once('.')
-            .is_some_and(|(d, s)| id_ok(d, IdStyle::Snake) && id_ok(s, IdStyle::Snake));
-        if !ok {
+        read_signal(t, loader, Kind::Signal)
+    });
+    lex
+}
+
+/// Reads one signal: an id `<group>.<aspect>` in snake_case, a label, and English (lowercase) and
+/// Chinese terms. Shared by the answer lexicon and the resume lexicon, whose ids live apart.
+fn read_signal(t: &mut Table<'_>, loader: &Loader, kind: Kind) -> Option<Signal> {
+    let sid = t.text("id")?;
+    let ok = sid
+        .value
+        .split_once('.')
+        .is_some_and(|(d, s)| id_ok(d, IdStyle::Snake) && id_ok(s, IdStyle::Snake));
+    if !ok {
+        let shape = if kind == Kind::Signal {
+            "<dimension>.<signal>"
+        } else {
+            "<group>.<aspect>"
+        };
+        t.ctx().error(
+            sid.loc.clone(),
+            format!(
+                "{} id `{}` is not `{shape}` in snake_case",
+                kind.noun(),
+                sid.value
+            ),
+            None,
+        );
+    }
+    loader.define(kind, "", &sid);
+    t.set_what(format!("{} `{}`", kind.noun(), sid.value));
+    let en = t.str_list("en", true);
+    let zh = t.str_list("zh", true);
+    at_least(t, "en", &en, 1);
+    at_least(t, "zh", &zh, 1);
+    for w in &en {
+        if w.value.trim().is_empty() || w.value != w.value.to_lowercase() {
             t.ctx().error(
-                sid.loc.clone(),
+                w.loc.clone(),
+                format!("English entry `{}` must be non-empty lowercase", w.value),
+                None,
+            );
+        }
+    }
+    Some(Signal {
+        id: sid.value,
+        label: text(t, "label"),
+        en: en.into_iter().map(|a| a.value).collect(),
+        zh: zh.into_iter().map(|a| a.value).collect(),
+    })
+}
+
+pub(crate) fn read_resume_lexicon(root: &Table<'_>, loader: &Loader) -> ResumeLexicon {
+    let mut lex = ResumeLexicon {
+        signals: each(root, "signals", "resume signal", |t| {
+            read_signal(t, loader, Kind::ResumeSignal)
+        }),
+        ..ResumeLexicon::default()
+    };
+    if let Some(scale) = root.table("scale", true) {
+        if let Some(min) = scale.number("min", true) {
+            if min.value <= 0.0 {
+                scale
+                    .ctx()
+                    .error(min.loc, "`min` of `scale` must be above 0", None);
+            } else {
+                lex.scale_min = min.value;
+            }
+        }
+        for (id, min) in scale.number_map("metric_min", false).unwrap_or_default() {
+            loader.refer(Kind::ResumeSignal, &id);
+            if !id.value.starts_with("scale.") {
+                scale.ctx().error(
+                    id.loc.clone(),
+                    format!("`{}` in `metric_min` is not a `scale.*` signal", id.value),
+                    Some("only metrics (scale signals) have a minimum".into()),
+                );
+            }
+            if min.value <= 0.0 {
+                scale.ctx().error(
+                    min.loc,
+                    format!("the minimum of `{}` must be above 0", id.value),
+                    None,
+                );
+            }
+            lex.scale_metric_min.push((id.value, min.value));
+        }
+        scale.finish();
+    }
+    lex.levels = each(root, "levels", "level", |t| {
+        let lvl = level(t, "level", true)?;
+        loader.refer(
+            Kind::Level,
+            &At {
+                value: lvl.value.to_string(),
+                loc: lvl.loc.clone(),
+            },
+        );
+        t.set_what(format!("years of level {}", lvl.value));
+        let min = t.number("min_years", true)?;
+        let max = t.number("max_years", true)?;
+        if min.value < 0.0 || max.value < min.value || max.value > 60.0 {
+            t.ctx().error(
+                min.loc.clone(),
                 format!(
-                    "signal id `{}` is not `<dimension>.<signal>` in snake_case",
-                    sid.value
+                    "{} runs from {} to {} years; it must satisfy 0 ≤ min_years ≤ max_years ≤ 60",
+                    t.what(),
+                    min.value,
+                    max.value
                 ),
                 None,
             );
         }
-        loader.define(Kind::Signal, "", &sid);
-        t.set_what(format!("signal `{}`", sid.value));
-        let en = t.str_list("en", true);
-        let zh = t.str_list("zh", true);
-        at_least(t, "en", &en, 1);
-        at_least(t, "zh", &zh, 1);
-        for w in &en {
-            if w.value.trim().is_empty() || w.value != w.value.to_lowercase() {
-                t.ctx().error(
-                    w.loc.clone(),
-                    format!("English entry `{}` must be non-empty lowercase", w.value),
-                    None,
-                );
-            }
-        }
-        Some(Signal {
-            id: sid.value,
-            label: text(t, "label"),
-            en: en.into_iter().map(|a| a.value).collect(),
-            zh: zh.into_iter().map(|a| a.value).collect(),
+        Some(LevelYears {
+            level: lvl.value,
+            min_years: min.value,
+            max_years: max.value,
         })
     });
     lex

@@ -9,6 +9,7 @@ pub mod estimate;
 pub mod funnel;
 mod pipeline;
 mod questions;
+pub mod resume;
 pub mod spike;
 mod tour;
 pub mod tradeoff;
@@ -32,6 +33,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Pipeline(PipelineCmd::Validate { files, format }) => {
             return pipeline::validate(&content()?, &files, format);
         }
+        Command::Resume(cmd) => return resume::run(&content()?, &cmd),
         Command::Tour => tour::run(&content()?)?,
         Command::Pipeline(PipelineCmd::Show(args)) => pipeline::show(&content()?, &args)?,
         Command::Pipeline(PipelineCmd::List(f)) => pipeline::list(&content()?, f.format)?,
