@@ -5,3 +5,6 @@
 
 pub mod ab;
 pub mod dist;
+pub mod estimate;
+pub mod funnel;
+pub mod tradeoff;
