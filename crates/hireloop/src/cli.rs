@@ -88,8 +88,6 @@ pub enum Command {
     Estimate(crate::cmd::estimate::EstimateArgs),
     /// Launch trade-off: conversion gain against added latency, as a distribution.
     Tradeoff(crate::cmd::tradeoff::TradeoffArgs),
-    /// Discrete-event simulation of an 11.11 order spike with priorities and load shedding.
-    Spike(crate::cmd::spike::SpikeArgs),
 }
 
 /// `hireloop pipeline ...`

@@ -10,7 +10,6 @@ pub mod funnel;
 mod pipeline;
 mod questions;
 pub mod resume;
-pub mod spike;
 mod tour;
 pub mod tradeoff;
 
@@ -56,7 +55,6 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Funnel(args) => funnel::run(&args)?,
         Command::Estimate(args) => estimate::run(&args)?,
         Command::Tradeoff(args) => tradeoff::run(&args)?,
-        Command::Spike(args) => spike::run(&args)?,
     };
     emit(&out)
 }
