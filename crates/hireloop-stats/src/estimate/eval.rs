@@ -1,6 +1,8 @@
 //! The sampler. It evaluates the program a block of samples at a time: every node turns whole
 //! columns of numbers into a column, in tight loops the compiler vectorises, instead of walking
-//! the tree once per sample.
+//! the tree once per sample. A block's values stay in the cache while the block is computed;
+//! only the lines the caller keeps (the result, say) are copied out whole, and the variance
+//! shares are summed block by block on the way.
 //!
 //! Reproducibility: every distribution has its own random stream per block, seeded from the
 //! model seed, the distribution's identity (its line's name and order in the line) and the block

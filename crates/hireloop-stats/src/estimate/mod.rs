@@ -23,12 +23,12 @@
 //! from the first [`SHARE_SAMPLES`] samples as the variance of the result's mean within bins of
 //! the input, less what noise alone would give (see `stats::BinSums`); its standard error is
 //! about 0.002 at that size, and it is checked against models whose shares are known exactly
-//! (tests/estimate.rs). When the result is positive by
-//! construction (products and ratios of ranges above zero, the usual Fermi estimate), Y is the
-//! logarithm of the result: a product's log is a sum, so the shares of independent inputs add up
-//! to one and say which assumption drives the spread in orders of magnitude. Otherwise Y is the
-//! result itself. Shares add up to one for independent inputs in an additive model; what is
-//! missing from one is the part due to interactions between inputs.
+//! (tests/estimate.rs). When the result is positive by construction (products and ratios of
+//! ranges above zero, the usual Fermi estimate), Y is the logarithm of the result: a product's
+//! log is a sum, so the shares of independent inputs add up to one and say which assumption
+//! drives the spread in orders of magnitude. Otherwise Y is the result itself. Shares add up to
+//! one for independent inputs in an additive model; what is missing from one is the part due to
+//! interactions between inputs.
 
 mod check;
 mod eval;

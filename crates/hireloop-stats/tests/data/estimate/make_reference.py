@@ -1,6 +1,6 @@
 """Closed-form reference values for `hireloop estimate` and `hireloop tradeoff`.
 
-Run once with the anchor venv (scipy), from this folder:
+Run once with the anchor venv (scipy):
     /tmp/hireloop-anchors/venv/bin/python make_reference.py > reference.json
 The tests compare the Monte Carlo results with these values. Each model's answer is known
 exactly: products, ratios and powers of lognormals are lognormal; sums of normals are normal;
@@ -8,6 +8,7 @@ min and max of uniforms have simple distributions.
 """
 import json
 import math
+import os
 
 from scipy import stats
 
@@ -49,7 +50,8 @@ mu = sum(p[0] for p in ps.values())
 var = sum(p[1] ** 2 for p in ps.values())
 cases.append({
     "name": "gmv",
-    "model": open("../../../../../examples/gmv.estimate").read(),
+    "model": open(os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                               "../../../../../examples/gmv.estimate")).read(),
     "samples": 1000000,
     "result": lognormal(mu, math.sqrt(var)),
     "variance_scale": "log",
