@@ -132,6 +132,16 @@ fn nice_domain(lo: f64, hi: f64) -> (f64, f64) {
     ((lo / step).floor() * step, (hi / step).ceil() * step)
 }
 
+/// FNV-1a over two strings (with a separator), for stable element ids.
+fn fnv1a(a: &str, b: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in a.bytes().chain([0xff]).chain(b.bytes()) {
+        h ^= u64::from(byte);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
 struct Doc {
     svg: String,
     height: f64,
@@ -140,13 +150,16 @@ struct Doc {
 impl Doc {
     fn new(title: &str, desc: &str, height: f64) -> Self {
         let mut svg = String::new();
+        // Ids must be unique in a page that inlines several charts; derived from the text, so
+        // the same chart always gets the same ids and the output stays deterministic.
+        let id = format!("c{:08x}", fnv1a(title, desc) as u32);
         let _ = write!(
             svg,
-            r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}" role="img" aria-labelledby="t d" font-family="{FONT}" font-size="13" fill="{INK}">"#
+            r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}" role="img" aria-labelledby="{id}t {id}d" font-family="{FONT}" font-size="13" fill="{INK}">"#
         );
         let _ = write!(
             svg,
-            r#"<title id="t">{}</title><desc id="d">{}</desc>"#,
+            r#"<title id="{id}t">{}</title><desc id="{id}d">{}</desc>"#,
             escape(title),
             escape(desc)
         );

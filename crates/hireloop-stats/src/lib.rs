@@ -7,4 +7,6 @@ pub mod ab;
 pub mod dist;
 pub mod estimate;
 pub mod funnel;
+pub mod queueing;
+pub mod spike;
 pub mod tradeoff;

@@ -88,6 +88,15 @@ pub enum Command {
     Estimate(crate::cmd::estimate::EstimateArgs),
     /// Launch trade-off: conversion gain against added latency, as a distribution.
     Tradeoff(crate::cmd::tradeoff::TradeoffArgs),
+    /// Discrete-event simulation of an 11.11 order spike with priorities and load shedding.
+    Spike(crate::cmd::spike::SpikeArgs),
+    /// Serve the web app and JSON API (practice mode) on an embedded SQLite file or PostgreSQL.
+    Serve(crate::cmd::serve::ServeArgs),
+    /// Create or update the database schema (the server also does this when it starts).
+    Migrate(crate::cmd::serve::DbArg),
+    /// Run the practice loop in the terminal, on the same database as the web app: resume screen,
+    /// timed assessment, interview rounds with feedback after every answer, and the final report.
+    Practice(crate::cmd::practice::PracticeArgs),
 }
 
 /// `hireloop pipeline ...`

@@ -8,8 +8,11 @@ mod decide;
 pub mod estimate;
 pub mod funnel;
 mod pipeline;
+pub mod practice;
 mod questions;
 pub mod resume;
+pub mod serve;
+pub mod spike;
 mod tour;
 pub mod tradeoff;
 
@@ -55,6 +58,10 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Funnel(args) => funnel::run(&args)?,
         Command::Estimate(args) => estimate::run(&args)?,
         Command::Tradeoff(args) => tradeoff::run(&args)?,
+        Command::Spike(args) => spike::run(&args)?,
+        Command::Serve(args) => return serve::serve(content()?, &args),
+        Command::Migrate(args) => serve::migrate(&args)?,
+        Command::Practice(args) => return practice::run(content()?, &args),
     };
     emit(&out)
 }

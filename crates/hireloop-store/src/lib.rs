@@ -1,0 +1,253 @@
+//! Storage for hireloop: accounts, sessions, rate limits and the practice loop's state.
+//!
+//! One [`Store`] talks to SQLite (the embedded default: a file, WAL, every commit synced before it
+//! returns) or to PostgreSQL (a `postgres://` URL) through sqlx's `Any` driver, with the same
+//! queries on both. Queries are checked at run time, so nothing needs a database to compile.
+//!
+//! Everything that matters lives in the database and nowhere else — sessions, drafts, round
+//! clocks, rate-limit counters — so several server processes can share one PostgreSQL and a
+//! candidate can move between them. Callers pass the time in (`now_ms`), which keeps the store
+//! free of a clock and its tests exact.
+//!
+//! Structured values the engine owns (a loop's plan, a grading, a report) are stored as JSON text
+//! that the store does not look into.
+
+mod accounts;
+mod error;
+mod migrations;
+mod practice;
+mod progress;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::sqlite::SqliteConnectOptions;
+use sqlx::{AnyConnection, AnyPool, Connection, Executor};
+
+pub use accounts::{NewUser, Session, User};
+pub use error::StoreError;
+pub use practice::{Answer, Clock, DraftSaved, LoopKind, LoopRecord, LoopStatus, Submission};
+pub use progress::{CardRecord, StoryRecord};
+
+/// The database kind behind a [`Store`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// An SQLite file (or `sqlite::memory:`).
+    Sqlite,
+    /// A PostgreSQL server.
+    Postgres,
+}
+
+impl Backend {
+    /// The backend a database URL names, or `None` for a URL of neither kind.
+    pub fn of_url(url: &str) -> Option<Backend> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Some(Backend::Postgres)
+        } else if url.starts_with("sqlite:") {
+            Some(Backend::Sqlite)
+        } else {
+            None
+        }
+    }
+}
+
+/// Runs on every new SQLite connection. WAL lets readers proceed while one writer commits;
+/// `synchronous = FULL` syncs the log on every commit, so a write the server acknowledged
+/// survives a killed process and a power cut; the busy timeout makes a writer wait for the lock
+/// instead of failing when another connection holds it.
+const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+     PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;";
+
+/// The connection settings of a [`Store`].
+#[derive(Debug, Clone)]
+pub struct StoreOptions {
+    /// Most connections the pool opens.
+    pub max_connections: u32,
+    /// Run the migrations on open (the server does; `hireloop migrate` does it alone).
+    pub migrate: bool,
+}
+
+impl Default for StoreOptions {
+    fn default() -> StoreOptions {
+        StoreOptions {
+            max_connections: 8,
+            migrate: true,
+        }
+    }
+}
+
+/// The database: a connection pool and the backend it speaks to.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl Store {
+    /// Opens the database at `url` (`sqlite://FILE`, `sqlite::memory:` or `postgres://…`),
+    /// creating an SQLite file that does not exist yet, and brings its schema up to date.
+    pub async fn open(url: &str) -> Result<Store, StoreError> {
+        Store::open_with(url, &StoreOptions::default()).await
+    }
+
+    /// [`Store::open`] with explicit settings.
+    pub async fn open_with(url: &str, options: &StoreOptions) -> Result<Store, StoreError> {
+        install_default_drivers();
+        let backend = Backend::of_url(url).ok_or_else(|| StoreError::BadUrl {
+            url: redact(url),
+            reason: "a database URL starts with sqlite: or postgres://".to_owned(),
+        })?;
+        let mut pool = AnyPoolOptions::new()
+            .max_connections(options.max_connections.max(1))
+            .acquire_timeout(Duration::from_secs(30));
+        let url = match backend {
+            Backend::Sqlite => {
+                // Parse with the SQLite driver first so a bad path or option is reported here,
+                // in our words, and ask it to create the file.
+                SqliteConnectOptions::from_str(url).map_err(|e| StoreError::BadUrl {
+                    url: redact(url),
+                    reason: e.to_string(),
+                })?;
+                // An in-memory database exists once per connection: one connection, or each
+                // would see its own empty database.
+                if url.contains(":memory:") || url.contains("mode=memory") {
+                    pool = pool.max_connections(1);
+                }
+                pool = pool.after_connect(|conn, _| {
+                    Box::pin(async move {
+                        conn.execute(SQLITE_PRAGMAS).await?;
+                        Ok(())
+                    })
+                });
+                with_create_mode(url)
+            }
+            Backend::Postgres => url.to_owned(),
+        };
+        // One plain connection first: a wrong host or password fails at once with the driver's
+        // reason, where the pool would retry until its timeout.
+        let probe = AnyConnection::connect(&url)
+            .await
+            .map_err(|source| StoreError::Connect {
+                url: redact(&url),
+                source,
+            })?;
+        probe.close().await.ok();
+        let pool = pool
+            .connect(&url)
+            .await
+            .map_err(|source| StoreError::Connect {
+                url: redact(&url),
+                source,
+            })?;
+        let store = Store { pool, backend };
+        if options.migrate {
+            store.migrate().await?;
+        }
+        Ok(store)
+    }
+
+    /// Brings the schema up to date; running it again does nothing.
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        migrations::migrator(self.backend).run(&self.pool).await?;
+        Ok(())
+    }
+
+    /// The migrations known to this build, as (version, description).
+    pub fn migrations(&self) -> Vec<(i64, String)> {
+        migrations::migrator(self.backend)
+            .iter()
+            .map(|m| (m.version, m.description.to_string()))
+            .collect()
+    }
+
+    /// The backend in use.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Answers a trivial query: the database is reachable.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Closes every connection, waiting for work in progress.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    pub(crate) fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+}
+
+/// A fresh, time-ordered id (UUID v7) as text.
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().simple().to_string()
+}
+
+/// Adds `mode=rwc` to an SQLite file URL that names no mode, so a missing file is created.
+fn with_create_mode(url: &str) -> String {
+    if url.contains(":memory:") || url.contains("mode=") {
+        url.to_owned()
+    } else if url.contains('?') {
+        format!("{url}&mode=rwc")
+    } else {
+        format!("{url}?mode=rwc")
+    }
+}
+
+/// A URL fit for a message or a log: the password, if any, replaced by `***`.
+pub fn redact(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let Some((userinfo, host)) = rest.split_once('@') else {
+        return url.to_owned();
+    };
+    match userinfo.split_once(':') {
+        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+        None => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_name_their_backend() {
+        assert_eq!(Backend::of_url("sqlite://x.db"), Some(Backend::Sqlite));
+        assert_eq!(Backend::of_url("sqlite::memory:"), Some(Backend::Sqlite));
+        assert_eq!(
+            Backend::of_url("postgres://u@h/db"),
+            Some(Backend::Postgres)
+        );
+        assert_eq!(Backend::of_url("mysql://h/db"), None);
+    }
+
+    #[test]
+    fn passwords_never_reach_a_message() {
+        assert_eq!(
+            redact("postgres://app:s3cret@db:5432/hire"),
+            "postgres://app:***@db:5432/hire"
+        );
+        assert_eq!(redact("postgres://app@db/hire"), "postgres://app@db/hire");
+        assert_eq!(redact("sqlite://hireloop.db"), "sqlite://hireloop.db");
+    }
+
+    #[test]
+    fn sqlite_files_are_created_unless_a_mode_is_named() {
+        assert_eq!(with_create_mode("sqlite://a.db"), "sqlite://a.db?mode=rwc");
+        assert_eq!(
+            with_create_mode("sqlite://a.db?cache=shared"),
+            "sqlite://a.db?cache=shared&mode=rwc"
+        );
+        assert_eq!(
+            with_create_mode("sqlite://a.db?mode=ro"),
+            "sqlite://a.db?mode=ro"
+        );
+        assert_eq!(with_create_mode("sqlite::memory:"), "sqlite::memory:");
+    }
+}

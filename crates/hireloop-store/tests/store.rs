@@ -1,0 +1,515 @@
+//! The store suite: every case runs on a fresh SQLite file, and on PostgreSQL too when
+//! `HIRELOOP_TEST_POSTGRES` names a server (`postgres://user@host/db`; each case creates its own
+//! database there and drops it afterwards). `.ci/run` starts one and sets the variable.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::future::Future;
+
+use hireloop_store::{
+    Backend, CardRecord, LoopKind, LoopStatus, NewUser, Store, StoreError, Submission,
+};
+
+/// A database for one case, removed when dropped (the SQLite file's folder) or at the end of the
+/// case (the PostgreSQL database).
+struct Scratch {
+    url: String,
+    _dir: Option<tempfile::TempDir>,
+    pg_admin: Option<(String, String)>,
+}
+
+impl Scratch {
+    fn sqlite() -> Scratch {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}", dir.path().join("store.db").display());
+        Scratch {
+            url,
+            _dir: Some(dir),
+            pg_admin: None,
+        }
+    }
+
+    async fn postgres(admin: &str, case: &str) -> Scratch {
+        use sqlx::Connection;
+        let name = format!("hl_{}_{}", case.replace('-', "_"), hireloop_store::new_id());
+        let mut conn = sqlx::PgConnection::connect(admin).await.expect("connect");
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(&mut conn)
+            .await
+            .expect("create database");
+        let base = admin.rsplit_once('/').map_or(admin, |(b, _)| b);
+        Scratch {
+            url: format!("{base}/{name}"),
+            _dir: None,
+            pg_admin: Some((admin.to_owned(), name)),
+        }
+    }
+
+    async fn cleanup(&self) {
+        use sqlx::Connection;
+        if let Some((admin, name)) = &self.pg_admin {
+            let mut conn = sqlx::PgConnection::connect(admin).await.expect("connect");
+            sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+            )))
+            .execute(&mut conn)
+            .await
+            .expect("drop database");
+        }
+    }
+}
+
+/// Runs one case on SQLite, then on PostgreSQL when configured.
+async fn on_every_backend<F, Fut>(case: &str, body: F)
+where
+    F: Fn(String) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let sqlite = Scratch::sqlite();
+    body(sqlite.url.clone()).await;
+    if let Ok(admin) = std::env::var("HIRELOOP_TEST_POSTGRES") {
+        let pg = Scratch::postgres(&admin, case).await;
+        body(pg.url.clone()).await;
+        pg.cleanup().await;
+    }
+}
+
+async fn user(store: &Store, email: &str) -> String {
+    store
+        .create_user(
+            &NewUser {
+                email,
+                display_name: "Test",
+                password_hash: "$argon2id$fake",
+            },
+            1_000,
+        )
+        .await
+        .expect("create user")
+        .id
+}
+
+fn submission<'a>(text: &'a str, overall: f64) -> Submission<'a> {
+    Submission {
+        question_id: "design/q",
+        family: "design",
+        text,
+        overall,
+        feedback: r#"{"overall":2.5}"#,
+        self_rating: Some(3),
+    }
+}
+
+#[tokio::test]
+async fn accounts_are_unique_by_email_in_any_case() {
+    on_every_backend("accounts", |url| async move {
+        let store = Store::open(&url).await.unwrap();
+        let id = user(&store, "Ada@Example.com ").await;
+        let again = store
+            .create_user(
+                &NewUser {
+                    email: "ada@example.COM",
+                    display_name: "Other",
+                    password_hash: "x",
+                },
+                2_000,
+            )
+            .await;
+        assert!(matches!(again, Err(StoreError::Taken { .. })), "{again:?}");
+        let found = store
+            .user_by_email("ADA@example.com")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(found.id, id);
+        assert_eq!(found.email, "ada@example.com");
+        assert_eq!(store.user(&id).await.unwrap().unwrap().created_ms, 1_000);
+        assert!(
+            store
+                .user_by_email("bob@example.com")
+                .await
+                .unwrap()
+                .is_none()
+        );
+        store.set_password_hash(&id, "$argon2id$new").await.unwrap();
+        assert_eq!(
+            store.user(&id).await.unwrap().unwrap().password_hash,
+            "$argon2id$new"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn sessions_expire_end_and_are_seen_by_every_process() {
+    on_every_backend("sessions", |url| async move {
+        let one = Store::open(&url).await.unwrap();
+        // A second pool on the same database stands for a second server process.
+        let two = Store::open(&url).await.unwrap();
+        let id = user(&one, "s@example.com").await;
+        one.create_session("hash-a", &id, "csrf-a", 10, 1_000)
+            .await
+            .unwrap();
+        let s = two.session("hash-a", 999).await.unwrap().unwrap();
+        assert_eq!(s.user.id, id);
+        assert_eq!(s.csrf, "csrf-a");
+        assert!(
+            two.session("hash-a", 1_000).await.unwrap().is_none(),
+            "expired"
+        );
+        assert!(two.session("hash-b", 10).await.unwrap().is_none());
+        two.delete_session("hash-a").await.unwrap();
+        assert!(one.session("hash-a", 11).await.unwrap().is_none());
+        one.create_session("hash-c", &id, "c", 10, 500)
+            .await
+            .unwrap();
+        one.create_session("hash-d", &id, "d", 10, 5_000)
+            .await
+            .unwrap();
+        assert_eq!(one.purge_expired(600).await.unwrap(), 1);
+        assert!(one.session("hash-d", 600).await.unwrap().is_some());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn rate_limits_count_across_processes_per_window() {
+    on_every_backend("rate", |url| async move {
+        let one = Store::open(&url).await.unwrap();
+        let two = Store::open(&url).await.unwrap();
+        assert_eq!(one.hit("signin:ip", 60_000, 120_001).await.unwrap(), 1);
+        assert_eq!(two.hit("signin:ip", 60_000, 150_000).await.unwrap(), 2);
+        assert_eq!(one.hit("signin:ip", 60_000, 179_999).await.unwrap(), 3);
+        assert_eq!(one.hit("signin:other", 60_000, 179_999).await.unwrap(), 1);
+        // The next window starts afresh.
+        assert_eq!(two.hit("signin:ip", 60_000, 180_000).await.unwrap(), 1);
+        one.clear_hits("signin:ip").await.unwrap();
+        assert_eq!(two.hit("signin:ip", 60_000, 180_001).await.unwrap(), 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn loops_belong_to_their_candidate() {
+    on_every_backend("ownership", |url| async move {
+        let store = Store::open(&url).await.unwrap();
+        let ada = user(&store, "ada@example.com").await;
+        let bob = user(&store, "bob@example.com").await;
+        let l = store
+            .create_loop(&ada, LoopKind::Loop, "{}", "{\"plan\":1}", 5)
+            .await
+            .unwrap();
+        store
+            .save_draft(&ada, &l.id, "r1/1", "design/q", "design", "mine", 6)
+            .await
+            .unwrap();
+        store.create_story(&ada, "{}", 7).await.unwrap();
+
+        fn not_found<T>(r: Result<T, StoreError>) -> bool {
+            matches!(r, Err(StoreError::NotFound { .. }))
+        }
+        assert!(not_found(store.loop_of(&bob, &l.id).await));
+        assert!(not_found(
+            store
+                .save_draft(&bob, &l.id, "r1/1", "design/q", "design", "theirs", 8)
+                .await
+        ));
+        assert!(not_found(
+            store
+                .submit_answer(&bob, &l.id, "r1/1", &submission("theirs", 4.0), 8)
+                .await
+        ));
+        assert!(not_found(
+            store.start_round(&bob, &l.id, "r1", 8, 60_000).await
+        ));
+        assert!(not_found(store.finish_loop(&bob, &l.id, "{}", 9).await));
+        assert!(store.answer(&bob, &l.id, "r1/1").await.unwrap().is_none());
+        assert!(store.answers(&bob, &l.id).await.unwrap().is_empty());
+        assert!(store.clocks(&bob, &l.id).await.unwrap().is_empty());
+        assert!(store.loops_of(&bob, 10).await.unwrap().is_empty());
+        assert!(store.stories(&bob).await.unwrap().is_empty());
+        // Nothing of Bob's attempts changed Ada's data.
+        let a = store.answer(&ada, &l.id, "r1/1").await.unwrap().unwrap();
+        assert_eq!(a.draft, "mine");
+        assert_eq!(
+            store.loop_of(&ada, &l.id).await.unwrap().status,
+            LoopStatus::Running
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn drafts_autosave_until_the_answer_is_submitted_once() {
+    on_every_backend("drafts", |url| async move {
+        let store = Store::open(&url).await.unwrap();
+        let ada = user(&store, "ada@example.com").await;
+        let l = store
+            .create_loop(&ada, LoopKind::Loop, "{}", "{}", 5)
+            .await
+            .unwrap();
+        let first = store
+            .save_draft(&ada, &l.id, "r1/1", "design/q", "design", "one", 10)
+            .await
+            .unwrap();
+        let second = store
+            .save_draft(&ada, &l.id, "r1/1", "design/q", "design", "one two", 20)
+            .await
+            .unwrap();
+        assert_eq!((first.version, second.version), (1, 2));
+        assert_eq!(second.saved_ms, 20);
+        let a = store.answer(&ada, &l.id, "r1/1").await.unwrap().unwrap();
+        assert_eq!((a.draft.as_str(), a.draft_version), ("one two", 2));
+        assert!(a.submitted.is_none());
+
+        let (done, fresh) = store
+            .submit_answer(&ada, &l.id, "r1/1", &submission("final", 2.5), 30)
+            .await
+            .unwrap();
+        assert!(fresh);
+        assert_eq!(done.submitted.as_deref(), Some("final"));
+        assert_eq!(done.overall, Some(2.5));
+        assert_eq!(done.self_rating, Some(3));
+        assert_eq!(done.feedback.as_deref(), Some(r#"{"overall":2.5}"#));
+
+        // A second submission keeps the first; a later draft is refused.
+        let (again, fresh) = store
+            .submit_answer(&ada, &l.id, "r1/1", &submission("changed", 4.0), 40)
+            .await
+            .unwrap();
+        assert!(!fresh);
+        assert_eq!(again.submitted.as_deref(), Some("final"));
+        assert_eq!(again.submitted_ms, Some(30));
+        let late = store
+            .save_draft(&ada, &l.id, "r1/1", "design/q", "design", "late", 50)
+            .await;
+        assert!(matches!(late, Err(StoreError::Conflict(_))), "{late:?}");
+
+        // Submitting without any draft first works too.
+        let (direct, fresh) = store
+            .submit_answer(&ada, &l.id, "r1/2", &submission("direct", 1.0), 60)
+            .await
+            .unwrap();
+        assert!(fresh);
+        assert_eq!(direct.draft, "direct");
+        store.rate_answer(&ada, &l.id, "r1/2", 4).await.unwrap();
+        let rated = store.answer(&ada, &l.id, "r1/2").await.unwrap().unwrap();
+        assert_eq!(rated.self_rating, Some(4));
+        assert!(matches!(
+            store.rate_answer(&ada, &l.id, "r1/9", 4).await,
+            Err(StoreError::NotFound { .. })
+        ));
+
+        // Once the loop is finished, nothing changes any more.
+        let finished = store
+            .finish_loop(&ada, &l.id, "{\"r\":1}", 70)
+            .await
+            .unwrap();
+        assert_eq!(finished.status, LoopStatus::Finished);
+        assert_eq!(finished.finished_ms, Some(70));
+        let refinish = store
+            .finish_loop(&ada, &l.id, "{\"r\":2}", 80)
+            .await
+            .unwrap();
+        assert_eq!(refinish.report.as_deref(), Some("{\"r\":1}"));
+        let after = store
+            .save_draft(&ada, &l.id, "r1/3", "design/q", "design", "after", 90)
+            .await;
+        assert!(matches!(after, Err(StoreError::Conflict(_))), "{after:?}");
+        let after = store
+            .submit_answer(&ada, &l.id, "r1/3", &submission("after", 1.0), 90)
+            .await;
+        assert!(matches!(after, Err(StoreError::Conflict(_))), "{after:?}");
+
+        let history = store.history(&ada, 10).await.unwrap();
+        let keys: Vec<_> = history.iter().map(|a| a.item_key.as_str()).collect();
+        assert_eq!(keys, ["r1/1", "r1/2"], "oldest first");
+        let newest = store.history(&ada, 1).await.unwrap();
+        assert_eq!(newest[0].item_key, "r1/2", "the limit keeps the newest");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_round_clock_starts_once() {
+    on_every_backend("clocks", |url| async move {
+        let one = Store::open(&url).await.unwrap();
+        let two = Store::open(&url).await.unwrap();
+        let ada = user(&one, "ada@example.com").await;
+        let l = one
+            .create_loop(&ada, LoopKind::Loop, "{}", "{}", 5)
+            .await
+            .unwrap();
+        let c = one
+            .start_round(&ada, &l.id, "product-1", 1_000, 3_600_000)
+            .await
+            .unwrap();
+        assert_eq!((c.started_ms, c.deadline_ms), (1_000, 3_601_000));
+        // Reopening it later, on another process, gives the same deadline.
+        let again = two
+            .start_round(&ada, &l.id, "product-1", 50_000, 3_600_000)
+            .await
+            .unwrap();
+        assert_eq!(again, c);
+        two.start_round(&ada, &l.id, "values", 60_000, 10)
+            .await
+            .unwrap();
+        let clocks = one.clocks(&ada, &l.id).await.unwrap();
+        let rounds: Vec<_> = clocks.iter().map(|c| c.round_id.as_str()).collect();
+        assert_eq!(rounds, ["product-1", "values"]);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn loops_list_newest_first() {
+    on_every_backend("listing", |url| async move {
+        let store = Store::open(&url).await.unwrap();
+        let ada = user(&store, "ada@example.com").await;
+        for t in [30, 10, 20] {
+            store
+                .create_loop(&ada, LoopKind::Drill, &format!("{{\"t\":{t}}}"), "{}", t)
+                .await
+                .unwrap();
+        }
+        let loops = store.loops_of(&ada, 2).await.unwrap();
+        let times: Vec<_> = loops.iter().map(|l| l.created_ms).collect();
+        assert_eq!(times, [30, 20]);
+        assert_eq!(loops[0].kind, LoopKind::Drill);
+        assert_eq!(loops[0].setup, "{\"t\":30}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn cards_stories_and_checklist_keep_progress() {
+    on_every_backend("progress", |url| async move {
+        let store = Store::open(&url).await.unwrap();
+        let ada = user(&store, "ada@example.com").await;
+        let card = |subject: &str, due_ms| CardRecord {
+            subject: subject.to_owned(),
+            card: format!("{{\"s\":\"{subject}\"}}"),
+            due_ms,
+        };
+        store
+            .put_card(&ada, &card("family:design", 300))
+            .await
+            .unwrap();
+        store.put_card(&ada, &card("family:ab", 100)).await.unwrap();
+        store
+            .put_card(&ada, &card("family:design", 50))
+            .await
+            .unwrap();
+        let cards = store.cards(&ada).await.unwrap();
+        let order: Vec<_> = cards
+            .iter()
+            .map(|c| (c.subject.as_str(), c.due_ms))
+            .collect();
+        assert_eq!(order, [("family:design", 50), ("family:ab", 100)]);
+        assert!(store.card(&ada, "family:metrics").await.unwrap().is_none());
+
+        let s = store
+            .create_story(&ada, "{\"title\":\"a\"}", 10)
+            .await
+            .unwrap();
+        store
+            .put_card(&ada, &card(&format!("story:{}", s.id), 5))
+            .await
+            .unwrap();
+        let s2 = store
+            .update_story(&ada, &s.id, "{\"title\":\"b\"}", 20)
+            .await
+            .unwrap();
+        assert_eq!(
+            (s2.story.as_str(), s2.created_ms, s2.updated_ms),
+            ("{\"title\":\"b\"}", 10, 20)
+        );
+        store.delete_story(&ada, &s.id).await.unwrap();
+        assert!(store.stories(&ada).await.unwrap().is_empty());
+        assert!(
+            store
+                .card(&ada, &format!("story:{}", s.id))
+                .await
+                .unwrap()
+                .is_none(),
+            "a deleted story's card goes with it"
+        );
+        assert!(matches!(
+            store.delete_story(&ada, &s.id).await,
+            Err(StoreError::NotFound { .. })
+        ));
+
+        store
+            .set_checklist_item(&ada, "research-ecosystem", true, 7)
+            .await
+            .unwrap();
+        store
+            .set_checklist_item(&ada, "research-ecosystem", true, 9)
+            .await
+            .unwrap();
+        store
+            .set_checklist_item(&ada, "star-stories", true, 8)
+            .await
+            .unwrap();
+        store
+            .set_checklist_item(&ada, "star-stories", false, 10)
+            .await
+            .unwrap();
+        assert_eq!(
+            store.checklist_done(&ada).await.unwrap(),
+            [("research-ecosystem".to_owned(), 7)]
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn data_survives_reopening_and_migrations_run_once() {
+    on_every_backend("reopen", |url| async move {
+        let store = Store::open(&url).await.unwrap();
+        let ada = user(&store, "ada@example.com").await;
+        let l = store
+            .create_loop(&ada, LoopKind::Loop, "{}", "{}", 5)
+            .await
+            .unwrap();
+        store
+            .save_draft(&ada, &l.id, "r1/1", "design/q", "design", "kept", 6)
+            .await
+            .unwrap();
+        store.close().await;
+        let reopened = Store::open(&url).await.unwrap();
+        reopened.migrate().await.unwrap();
+        assert_eq!(reopened.migrations().len(), 1);
+        let a = reopened.answer(&ada, &l.id, "r1/1").await.unwrap().unwrap();
+        assert_eq!(a.draft, "kept");
+        reopened.ping().await.unwrap();
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn bad_urls_are_refused_with_the_reason() {
+    let err = Store::open("mysql://db/x").await.unwrap_err().to_string();
+    assert!(
+        err.contains("mysql://db/x") && err.contains("sqlite:"),
+        "{err}"
+    );
+    let err = Store::open("sqlite:///nonexistent-dir/sub/x.db")
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("cannot open the database"), "{err}");
+    let err = Store::open("postgres://u:secret@127.0.0.1:1/x")
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(!err.contains("secret") && err.contains("***"), "{err}");
+    assert_eq!(Backend::of_url("postgres://x/y"), Some(Backend::Postgres));
+}
+
+#[tokio::test]
+async fn in_memory_databases_work_for_a_quick_try() {
+    let store = Store::open("sqlite::memory:").await.unwrap();
+    let id = user(&store, "m@example.com").await;
+    assert!(store.user(&id).await.unwrap().is_some());
+}

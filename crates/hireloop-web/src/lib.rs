@@ -1,0 +1,69 @@
+//! The hireloop web app and its JSON API.
+//!
+//! Server-rendered HTML (askama templates) that works without JavaScript and is enhanced with a
+//! vendored htmx; a JSON API under `/api` described by `/api/openapi.json`; `/healthz` and
+//! Prometheus `/metrics` for operators. Thin by design: handlers check input, call the store and
+//! the pure crates (content, coach, practice, toolkit, rendering), and render.
+//!
+//! Nothing that matters lives in the process: sessions, drafts, round clocks and rate-limit
+//! counters are in the database, so any number of processes can serve one PostgreSQL.
+//!
+//! [`router`] builds the whole app for a [`AppState`]; tests drive it in process or start the
+//! real server with [`serve`] on a random port.
+
+mod api;
+mod auth;
+mod csrf;
+mod error;
+mod ops;
+mod pages;
+pub mod service;
+mod state;
+mod view;
+
+use std::future::Future;
+use std::net::SocketAddr;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use tokio::net::TcpListener;
+use tower_http::trace::TraceLayer;
+
+pub use auth::{hash_password, verify_password};
+pub use error::WebError;
+pub use state::{AppState, Settings};
+
+/// The largest request body accepted: an answer, a pasted resume or a small CSV fits.
+pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
+
+/// The whole app: pages, API, operations endpoints and static files.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .merge(pages::routes())
+        .nest("/api", api::routes())
+        .merge(ops::routes())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            csrf::protect,
+        ))
+        .layer(axum::middleware::from_fn(ops::measure))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Serves the app on `listener` until `shutdown` completes, then finishes the requests in flight
+/// (graceful shutdown) and closes the database.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let store = state.store().clone();
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let result = axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await;
+    store.close().await;
+    result
+}

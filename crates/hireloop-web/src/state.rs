@@ -1,0 +1,137 @@
+//! What every handler shares: the store, the content, the coach, the clock and the settings.
+
+use std::sync::{Arc, OnceLock};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use hireloop_coach::Coach;
+use hireloop_core::content::Content;
+use hireloop_store::Store;
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+
+/// Settings an operator may change.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Mark cookies `Secure` (the app is served over HTTPS, directly or behind a proxy).
+    pub secure_cookies: bool,
+    /// How long a session lasts, in days.
+    pub session_days: i64,
+    /// Sign-in attempts allowed per address and account in one window.
+    pub signin_attempts: i64,
+    /// The sign-in window, in milliseconds.
+    pub signin_window_ms: i64,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            secure_cookies: false,
+            session_days: 30,
+            signin_attempts: 10,
+            signin_window_ms: 10 * 60 * 1000,
+        }
+    }
+}
+
+/// A source of the current time in milliseconds since the epoch; tests replace it.
+pub type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
+
+struct Inner {
+    store: Store,
+    content: &'static Content,
+    coach: Coach<'static>,
+    settings: Settings,
+    clock: Clock,
+    metrics: PrometheusHandle,
+}
+
+/// The app's shared state; cheap to clone.
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState")
+            .field("backend", &self.0.store.backend())
+            .field("settings", &self.0.settings)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The process's metrics recorder: installed once, shared by every app in the process.
+fn metrics_handle() -> PrometheusHandle {
+    static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+    HANDLE
+        .get_or_init(|| {
+            let recorder = PrometheusBuilder::new().build_recorder();
+            let handle = recorder.handle();
+            // Fails only when another recorder is installed; ours then stays empty, which
+            // costs the /metrics figures and nothing else.
+            let _ = metrics::set_global_recorder(recorder);
+            handle
+        })
+        .clone()
+}
+
+/// The wall clock.
+pub fn system_clock() -> Clock {
+    Arc::new(|| {
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+    })
+}
+
+impl AppState {
+    /// The state of an app on `store` with `content` (kept for the life of the process, as the
+    /// coach's lexicons borrow from it).
+    pub fn new(store: Store, content: &'static Content, settings: Settings) -> AppState {
+        AppState::with_clock(store, content, settings, system_clock())
+    }
+
+    /// [`AppState::new`] with another clock (tests move time forward with it).
+    pub fn with_clock(
+        store: Store,
+        content: &'static Content,
+        settings: Settings,
+        clock: Clock,
+    ) -> AppState {
+        AppState(Arc::new(Inner {
+            store,
+            content,
+            coach: Coach::new(content),
+            settings,
+            clock,
+            metrics: metrics_handle(),
+        }))
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Store {
+        &self.0.store
+    }
+
+    /// The content.
+    pub fn content(&self) -> &'static Content {
+        self.0.content
+    }
+
+    /// The coach.
+    pub fn coach(&self) -> &Coach<'static> {
+        &self.0.coach
+    }
+
+    /// The settings.
+    pub fn settings(&self) -> &Settings {
+        &self.0.settings
+    }
+
+    /// Now, in milliseconds since the epoch.
+    pub fn now_ms(&self) -> i64 {
+        (self.0.clock)()
+    }
+
+    /// The metrics in Prometheus text format.
+    pub fn render_metrics(&self) -> String {
+        self.0.metrics.render()
+    }
+}
