@@ -5,6 +5,7 @@
 //! fitting status; 429 and 503 carry `Retry-After`.
 
 mod account;
+mod practice;
 
 use axum::Router;
 use axum::http::header;
@@ -19,6 +20,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/openapi.json", get(openapi))
         .merge(account::routes())
+        .merge(practice::routes())
 }
 
 /// The OpenAPI document.
@@ -28,12 +30,34 @@ pub fn routes() -> Router<AppState> {
         title = "hireloop",
         description = "Practice the interview loop: accounts, loops, answers and feedback."
     ),
-    paths(account::signup, account::signin, account::signout, account::me),
+    paths(
+        account::signup,
+        account::signin,
+        account::signout,
+        account::me,
+        practice::start,
+        practice::list,
+        practice::show,
+        practice::start_round,
+        practice::draft,
+        practice::submit,
+        practice::finish,
+        practice::report
+    ),
     components(schemas(
         account::SignupBody,
         account::SigninBody,
         account::TokenOut,
         account::MeOut,
+        practice::StartBody,
+        practice::LoopOut,
+        practice::RoundOut,
+        practice::ItemOut,
+        practice::ClockOut,
+        practice::DraftBody,
+        practice::DraftOut,
+        practice::SubmitBody,
+        practice::SubmitOut,
         ErrorOut,
         ErrorBody
     )),
