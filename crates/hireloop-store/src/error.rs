@@ -38,6 +38,15 @@ pub enum StoreError {
     /// The operation does not apply in the row's current state (a draft of a submitted answer).
     #[error("{0}")]
     Conflict(String),
+    /// The write queue is full: the database is taking all it can. Nothing was written.
+    #[error("the database is busy; nothing was saved — try again shortly")]
+    Busy,
+    /// The store is shutting down.
+    #[error("the database is closing")]
+    Closed,
+    /// The commit holding the write failed; nothing of it was stored.
+    #[error("the write could not be committed: {0}")]
+    Commit(String),
     /// A query failed.
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
@@ -48,7 +57,7 @@ impl StoreError {
     /// free in time, or SQLite's write lock stayed taken past the busy timeout. Worth a retry.
     pub fn is_saturated(&self) -> bool {
         match self {
-            StoreError::Database(sqlx::Error::PoolTimedOut) => true,
+            StoreError::Busy | StoreError::Database(sqlx::Error::PoolTimedOut) => true,
             StoreError::Database(sqlx::Error::Database(db)) => {
                 let m = db.message();
                 m.contains("database is locked") || m.contains("database is busy")

@@ -12,7 +12,23 @@
 //! Structured values the engine owns (a loop's plan, a grading, a report) are stored as JSON text
 //! that the store does not look into.
 
+/// The columns of a loop, in `practice::loop_from`'s order (a macro so queries stay `&'static str`).
+macro_rules! loop_columns {
+    () => {
+        "id, user_id, kind, setup, plan, status, created_ms, finished_ms, report"
+    };
+}
+
+/// The columns of an answer, as `practice::answer_from` reads them.
+macro_rules! answer_columns {
+    () => {
+        "loop_id, item_key, question_id, family, draft, draft_version, draft_saved_ms, \
+         submitted, submitted_ms, overall, feedback, self_rating"
+    };
+}
+
 mod accounts;
+mod batch;
 mod error;
 mod migrations;
 mod practice;
@@ -66,6 +82,8 @@ pub struct StoreOptions {
     pub max_connections: u32,
     /// Run the migrations on open (the server does; `hireloop migrate` does it alone).
     pub migrate: bool,
+    /// Drafts and submissions that may wait for the writer; more are refused as busy.
+    pub write_queue: usize,
 }
 
 impl Default for StoreOptions {
@@ -73,15 +91,18 @@ impl Default for StoreOptions {
         StoreOptions {
             max_connections: 8,
             migrate: true,
+            write_queue: 4096,
         }
     }
 }
 
-/// The database: a connection pool and the backend it speaks to.
+/// The database: a connection pool, the backend it speaks to, and the writer task that group-commits
+/// drafts and submissions.
 #[derive(Debug, Clone)]
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    writer: batch::Writer,
 }
 
 impl Store {
@@ -140,7 +161,12 @@ impl Store {
                 url: redact(&url),
                 source,
             })?;
-        let store = Store { pool, backend };
+        let writer = batch::Writer::start(pool.clone(), options.write_queue);
+        let store = Store {
+            pool,
+            backend,
+            writer,
+        };
         if options.migrate {
             store.migrate().await?;
         }
@@ -179,6 +205,10 @@ impl Store {
 
     pub(crate) fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    pub(crate) fn writer(&self) -> &batch::Writer {
+        &self.writer
     }
 }
 

@@ -6,6 +6,8 @@
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+use crate::batch::{Done, Op};
+use crate::progress::CardRecord;
 use crate::{Store, StoreError, new_id};
 
 /// What a loop is.
@@ -154,21 +156,6 @@ pub struct Submission<'a> {
     pub self_rating: Option<i64>,
 }
 
-/// The columns of a loop, in [`loop_from`]'s order (a macro so queries stay `&'static str`).
-macro_rules! loop_columns {
-    () => {
-        "id, user_id, kind, setup, plan, status, created_ms, finished_ms, report"
-    };
-}
-
-/// The columns of an answer, as [`answer_from`] reads them.
-macro_rules! answer_columns {
-    () => {
-        "loop_id, item_key, question_id, family, draft, draft_version, draft_saved_ms, \
-         submitted, submitted_ms, overall, feedback, self_rating"
-    };
-}
-
 fn loop_from(row: &AnyRow) -> Result<LoopRecord, sqlx::Error> {
     Ok(LoopRecord {
         id: row.try_get("id")?,
@@ -183,7 +170,7 @@ fn loop_from(row: &AnyRow) -> Result<LoopRecord, sqlx::Error> {
     })
 }
 
-fn answer_from(row: &AnyRow) -> Result<Answer, sqlx::Error> {
+pub(crate) fn answer_from(row: &AnyRow) -> Result<Answer, sqlx::Error> {
     Ok(Answer {
         loop_id: row.try_get("loop_id")?,
         item_key: row.try_get("item_key")?,
@@ -356,73 +343,54 @@ impl Store {
         text: &str,
         now_ms: i64,
     ) -> Result<DraftSaved, StoreError> {
-        let row = sqlx::query(
-            "INSERT INTO answers (loop_id, item_key, user_id, question_id, family, draft, \
-                                  draft_version, draft_saved_ms) \
-             SELECT id, $2, user_id, $3, $4, $5, 1, $6 FROM loops \
-             WHERE id = $1 AND user_id = $7 AND status = 'running' \
-             ON CONFLICT (loop_id, item_key) DO UPDATE \
-                SET draft = excluded.draft, draft_version = answers.draft_version + 1, \
-                    draft_saved_ms = excluded.draft_saved_ms \
-                WHERE answers.submitted IS NULL \
-             RETURNING draft_version, draft_saved_ms",
-        )
-        .bind(loop_id)
-        .bind(item_key)
-        .bind(question_id)
-        .bind(family)
-        .bind(text)
-        .bind(now_ms)
-        .bind(user_id)
-        .fetch_optional(self.pool())
-        .await?;
-        match row {
-            Some(row) => Ok(DraftSaved {
-                version: row.try_get("draft_version")?,
-                saved_ms: row.try_get("draft_saved_ms")?,
-            }),
-            None => Err(self.why_not_writable(user_id, loop_id).await),
+        let done = self
+            .writer()
+            .write(Op::Draft {
+                user_id: user_id.to_owned(),
+                loop_id: loop_id.to_owned(),
+                item_key: item_key.to_owned(),
+                question_id: question_id.to_owned(),
+                family: family.to_owned(),
+                text: text.to_owned(),
+                now_ms,
+            })
+            .await?;
+        match done {
+            Done::Draft(Some(saved)) => Ok(saved),
+            _ => Err(self.why_not_writable(user_id, loop_id).await),
         }
     }
 
-    /// Records a graded answer. Submitting an item twice keeps the first submission and returns
-    /// it with `false`; the first time returns `true`.
+    /// Records a graded answer and, with it in the same commit, the review card of its
+    /// subject. Submitting an item twice keeps the first submission and returns it with `false`
+    /// (the card is then left alone); the first time returns `true`.
     pub async fn submit_answer(
         &self,
         user_id: &str,
         loop_id: &str,
         item_key: &str,
         submission: &Submission<'_>,
+        card: Option<&CardRecord>,
         now_ms: i64,
     ) -> Result<(Answer, bool), StoreError> {
-        let row = sqlx::query(concat!(
-            "INSERT INTO answers (loop_id, item_key, user_id, question_id, family, draft, \
-                                  draft_version, draft_saved_ms, submitted, submitted_ms, \
-                                  overall, feedback, self_rating) \
-             SELECT id, $2, user_id, $3, $4, $5, 0, NULL, $5, $6, $7, $8, $9 FROM loops \
-             WHERE id = $1 AND user_id = $10 AND status = 'running' \
-             ON CONFLICT (loop_id, item_key) DO UPDATE \
-                SET submitted = excluded.submitted, submitted_ms = excluded.submitted_ms, \
-                    overall = excluded.overall, feedback = excluded.feedback, \
-                    self_rating = excluded.self_rating, draft = excluded.draft \
-                WHERE answers.submitted IS NULL \
-             RETURNING ",
-            answer_columns!()
-        ))
-        .bind(loop_id)
-        .bind(item_key)
-        .bind(submission.question_id)
-        .bind(submission.family)
-        .bind(submission.text)
-        .bind(now_ms)
-        .bind(submission.overall)
-        .bind(submission.feedback)
-        .bind(submission.self_rating)
-        .bind(user_id)
-        .fetch_optional(self.pool())
-        .await?;
-        if let Some(row) = row {
-            return Ok((answer_from(&row)?, true));
+        let done = self
+            .writer()
+            .write(Op::Submit {
+                user_id: user_id.to_owned(),
+                loop_id: loop_id.to_owned(),
+                item_key: item_key.to_owned(),
+                question_id: submission.question_id.to_owned(),
+                family: submission.family.to_owned(),
+                text: submission.text.to_owned(),
+                overall: submission.overall,
+                feedback: submission.feedback.to_owned(),
+                self_rating: submission.self_rating,
+                now_ms,
+                card: card.cloned(),
+            })
+            .await?;
+        if let Done::Submit(Some(answer)) = done {
+            return Ok((answer, true));
         }
         match self.answer(user_id, loop_id, item_key).await? {
             Some(existing) if existing.submitted.is_some() => Ok((existing, false)),

@@ -216,7 +216,7 @@ async fn loops_belong_to_their_candidate() {
         ));
         assert!(not_found(
             store
-                .submit_answer(&bob, &l.id, "r1/1", &submission("theirs", 4.0), 8)
+                .submit_answer(&bob, &l.id, "r1/1", &submission("theirs", 4.0), None, 8)
                 .await
         ));
         assert!(not_found(
@@ -263,7 +263,7 @@ async fn drafts_autosave_until_the_answer_is_submitted_once() {
         assert!(a.submitted.is_none());
 
         let (done, fresh) = store
-            .submit_answer(&ada, &l.id, "r1/1", &submission("final", 2.5), 30)
+            .submit_answer(&ada, &l.id, "r1/1", &submission("final", 2.5), None, 30)
             .await
             .unwrap();
         assert!(fresh);
@@ -274,7 +274,7 @@ async fn drafts_autosave_until_the_answer_is_submitted_once() {
 
         // A second submission keeps the first; a later draft is refused.
         let (again, fresh) = store
-            .submit_answer(&ada, &l.id, "r1/1", &submission("changed", 4.0), 40)
+            .submit_answer(&ada, &l.id, "r1/1", &submission("changed", 4.0), None, 40)
             .await
             .unwrap();
         assert!(!fresh);
@@ -287,7 +287,7 @@ async fn drafts_autosave_until_the_answer_is_submitted_once() {
 
         // Submitting without any draft first works too.
         let (direct, fresh) = store
-            .submit_answer(&ada, &l.id, "r1/2", &submission("direct", 1.0), 60)
+            .submit_answer(&ada, &l.id, "r1/2", &submission("direct", 1.0), None, 60)
             .await
             .unwrap();
         assert!(fresh);
@@ -317,7 +317,7 @@ async fn drafts_autosave_until_the_answer_is_submitted_once() {
             .await;
         assert!(matches!(after, Err(StoreError::Conflict(_))), "{after:?}");
         let after = store
-            .submit_answer(&ada, &l.id, "r1/3", &submission("after", 1.0), 90)
+            .submit_answer(&ada, &l.id, "r1/3", &submission("after", 1.0), None, 90)
             .await;
         assert!(matches!(after, Err(StoreError::Conflict(_))), "{after:?}");
 
@@ -512,4 +512,128 @@ async fn in_memory_databases_work_for_a_quick_try() {
     let store = Store::open("sqlite::memory:").await.unwrap();
     let id = user(&store, "m@example.com").await;
     assert!(store.user(&id).await.unwrap().is_some());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_writes_commit_together_and_fail_alone() {
+    on_every_backend("batch", |url| async move {
+        let store = Store::open(&url).await.unwrap();
+        let ada = user(&store, "ada@example.com").await;
+        let bob = user(&store, "bob@example.com").await;
+        let l = store
+            .create_loop(&ada, LoopKind::Loop, "{}", "{}", 5)
+            .await
+            .unwrap()
+            .id;
+        let card = CardRecord {
+            subject: "family:design".to_owned(),
+            card: "{}".to_owned(),
+            due_ms: 99,
+        };
+        let mut tasks = Vec::new();
+        for i in 0..200 {
+            let (store, ada, bob, l, card) = (
+                store.clone(),
+                ada.clone(),
+                bob.clone(),
+                l.clone(),
+                card.clone(),
+            );
+            tasks.push(tokio::spawn(async move {
+                let key = format!("r/{i}");
+                if i % 10 == 0 {
+                    // Bob's writes to Ada's loop fail, in the same commits as Ada's.
+                    let r = store
+                        .save_draft(&bob, &l, &key, "q", "design", "bob", 7)
+                        .await;
+                    matches!(r, Err(StoreError::NotFound { .. }))
+                } else if i % 2 == 0 {
+                    store
+                        .save_draft(&ada, &l, &key, "q", "design", "draft", 7)
+                        .await
+                        .is_ok_and(|d| d.version == 1)
+                } else {
+                    store
+                        .submit_answer(&ada, &l, &key, &submission("x", 3.0), Some(&card), 8)
+                        .await
+                        .is_ok_and(|(_, fresh)| fresh)
+                }
+            }));
+        }
+        for t in tasks {
+            assert!(t.await.unwrap());
+        }
+        let answers = store.answers(&ada, &l).await.unwrap();
+        assert_eq!(answers.len(), 180);
+        assert_eq!(
+            answers.iter().filter(|a| a.submitted.is_some()).count(),
+            100
+        );
+        assert!(answers.iter().all(|a| a.draft != "bob"));
+        assert_eq!(
+            store
+                .card(&ada, "family:design")
+                .await
+                .unwrap()
+                .unwrap()
+                .due_ms,
+            99
+        );
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_write_queue_answers_busy_and_keeps_what_it_acknowledged() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("busy.db").display());
+    let store = hireloop_store::Store::open_with(
+        &url,
+        &hireloop_store::StoreOptions {
+            write_queue: 1,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let ada = user(&store, "ada@example.com").await;
+    let l = store
+        .create_loop(&ada, LoopKind::Loop, "{}", "{}", 5)
+        .await
+        .unwrap()
+        .id;
+    let mut tasks = Vec::new();
+    for i in 0..300 {
+        let (store, ada, l) = (store.clone(), ada.clone(), l.clone());
+        tasks.push(tokio::spawn(async move {
+            let key = format!("r/{i}");
+            let r = store
+                .save_draft(&ada, &l, &key, "q", "design", "text", 7)
+                .await;
+            (key, r)
+        }));
+    }
+    let (mut acked, mut busy) = (Vec::new(), 0);
+    for t in tasks {
+        match t.await.unwrap() {
+            (key, Ok(_)) => acked.push(key),
+            (_, Err(e)) => {
+                assert!(e.is_saturated(), "{e}");
+                busy += 1;
+            }
+        }
+    }
+    assert!(busy > 0, "a queue of one must turn some writes away");
+    assert!(!acked.is_empty());
+    let stored: Vec<String> = store
+        .answers(&ada, &l)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| a.item_key)
+        .collect();
+    for key in &acked {
+        assert!(stored.contains(key), "{key} acknowledged but not stored");
+    }
+    assert_eq!(stored.len(), acked.len(), "nothing refused was stored");
 }

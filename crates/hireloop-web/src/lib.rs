@@ -29,7 +29,7 @@ use axum::extract::DefaultBodyLimit;
 use tokio::net::TcpListener;
 use tower_http::trace::TraceLayer;
 
-pub use auth::{hash_password, verify_password};
+pub use auth::{hash_password, token_hash, verify_password};
 pub use error::WebError;
 pub use state::{AppState, Settings};
 

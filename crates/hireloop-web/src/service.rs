@@ -303,6 +303,7 @@ pub async fn submit(
         }
         _ => return Err(WebError::bad("answer", "write an answer before submitting")),
     };
+    let _slot = state.grading_slot().await?;
     let now = state.now_ms();
     let mut feedback = grade_item(
         state.coach(),
@@ -320,6 +321,20 @@ pub async fn submit(
     }
     let feedback_json = serde_json::to_string(&feedback).map_err(WebError::internal)?;
     let (question, family) = question_and_family(item);
+    // The family's review card is written in the same commit as the answer.
+    let card = if item.kind == ItemKind::Resume {
+        None
+    } else {
+        Some(
+            next_card(
+                state,
+                user_id,
+                &schedule::family_subject(&family),
+                feedback.overall,
+            )
+            .await?,
+        )
+    };
     let (stored, fresh) = state
         .store()
         .submit_answer(
@@ -334,6 +349,7 @@ pub async fn submit(
                 feedback: &feedback_json,
                 self_rating: input.self_rating,
             },
+            card.as_ref(),
             now,
         )
         .await?;
@@ -343,25 +359,16 @@ pub async fn submit(
             return Ok((parse_feedback(json)?, false));
         }
     }
-    if item.kind != ItemKind::Resume {
-        review_subject(
-            state,
-            user_id,
-            &schedule::family_subject(&family),
-            feedback.overall,
-        )
-        .await?;
-    }
     Ok((feedback, true))
 }
 
-/// Records a review of `subject` graded by a 0–4 score in the spaced-repetition schedule.
-pub async fn review_subject(
+/// The review card of `subject` after a review graded by a 0–4 score, ready to store.
+async fn next_card(
     state: &AppState,
     user_id: &str,
     subject: &str,
     score: f64,
-) -> Result<Card, WebError> {
+) -> Result<CardRecord, WebError> {
     let previous = match state.store().card(user_id, subject).await? {
         Some(record) => serde_json::from_str::<Card>(&record.card).ok(),
         None => None,
@@ -372,19 +379,23 @@ pub async fn review_subject(
         schedule::grade_from_score(score),
         state.now_ms(),
     );
-    let json = serde_json::to_string(&card).map_err(WebError::internal)?;
-    state
-        .store()
-        .put_card(
-            user_id,
-            &CardRecord {
-                subject: subject.to_owned(),
-                card: json,
-                due_ms: card.due_ms,
-            },
-        )
-        .await?;
-    Ok(card)
+    Ok(CardRecord {
+        subject: subject.to_owned(),
+        card: serde_json::to_string(&card).map_err(WebError::internal)?,
+        due_ms: card.due_ms,
+    })
+}
+
+/// Records a review of `subject` graded by a 0–4 score in the spaced-repetition schedule.
+pub async fn review_subject(
+    state: &AppState,
+    user_id: &str,
+    subject: &str,
+    score: f64,
+) -> Result<Card, WebError> {
+    let record = next_card(state, user_id, subject, score).await?;
+    state.store().put_card(user_id, &record).await?;
+    serde_json::from_str(&record.card).map_err(WebError::internal)
 }
 
 /// The report of a loop: final once finished, partial while running.

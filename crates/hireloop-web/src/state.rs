@@ -8,6 +8,8 @@ use hireloop_core::content::Content;
 use hireloop_store::Store;
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 
+use crate::error::WebError;
+
 /// Settings an operator may change.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -19,6 +21,10 @@ pub struct Settings {
     pub signin_attempts: i64,
     /// The sign-in window, in milliseconds.
     pub signin_window_ms: i64,
+    /// Answers graded at once; more wait their turn.
+    pub grading_slots: usize,
+    /// How long an answer may wait for a grading slot before the server answers "busy, retry".
+    pub grading_wait_ms: u64,
 }
 
 impl Default for Settings {
@@ -28,6 +34,9 @@ impl Default for Settings {
             session_days: 30,
             signin_attempts: 10,
             signin_window_ms: 10 * 60 * 1000,
+            // Grading is CPU work: a few per core keep the cores busy without a long queue.
+            grading_slots: std::thread::available_parallelism().map_or(2, |n| n.get()) * 4,
+            grading_wait_ms: 2_000,
         }
     }
 }
@@ -42,6 +51,7 @@ struct Inner {
     settings: Settings,
     clock: Clock,
     metrics: PrometheusHandle,
+    grading: tokio::sync::Semaphore,
 }
 
 /// The app's shared state; cheap to clone.
@@ -99,9 +109,10 @@ impl AppState {
             store,
             content,
             coach: Coach::new(content),
-            settings,
             clock,
             metrics: metrics_handle(),
+            grading: tokio::sync::Semaphore::new(settings.grading_slots.max(1)),
+            settings,
         }))
     }
 
@@ -128,6 +139,19 @@ impl AppState {
     /// Now, in milliseconds since the epoch.
     pub fn now_ms(&self) -> i64 {
         (self.0.clock)()
+    }
+
+    /// A grading slot: waits up to the configured time, then answers "busy" so a burst is
+    /// turned away with a retry time instead of queueing without end.
+    pub async fn grading_slot(&self) -> Result<tokio::sync::SemaphorePermit<'_>, WebError> {
+        let wait = std::time::Duration::from_millis(self.0.settings.grading_wait_ms);
+        match tokio::time::timeout(wait, self.0.grading.acquire()).await {
+            Ok(Ok(permit)) => Ok(permit),
+            _ => {
+                metrics::counter!("hireloop_busy_total").increment(1);
+                Err(WebError::Busy { retry_after_s: 2 })
+            }
+        }
     }
 
     /// The metrics in Prometheus text format.

@@ -65,6 +65,7 @@ pub fn migrate(arg: &DbArg) -> Result<String> {
             &StoreOptions {
                 max_connections: 1,
                 migrate: true,
+                ..StoreOptions::default()
             },
         )
         .await
@@ -90,6 +91,7 @@ pub fn serve(content: Content, args: &ServeArgs) -> Result<()> {
             &StoreOptions {
                 max_connections: args.max_connections,
                 migrate: true,
+                ..StoreOptions::default()
             },
         )
         .await

@@ -1,0 +1,350 @@
+//! Load on `hireloop serve` over loopback: answer submissions with coach grading, page renders,
+//! and a 10x burst. Open-loop: request i is due at `start + i / rate`, and its latency is counted
+//! from that moment, so a slow server cannot hide its queue by slowing the generator down.
+//!
+//! ```sh
+//! cargo bench -p hireloop --bench load                      # submissions, pages, burst
+//! cargo bench -p hireloop --bench load -- submit --rate 2000 --seconds 10
+//! cargo bench -p hireloop --bench load -- pages --rate 1000
+//! cargo bench -p hireloop --bench load -- burst --rate 20000 --seconds 30
+//! ```
+//!
+//! The server runs in this process on a 2-thread runtime with an SQLite file in a temporary
+//! folder; the generator's threads share the machine with it, as a load balancer's would not.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use hireloop_core::content::Content;
+use hireloop_practice::{ItemKind, Language, PracticeSetup};
+use hireloop_store::{NewUser, Store, StoreOptions};
+use hireloop_web::{AppState, Settings, service};
+
+const ANSWER: &str = "I would start from both sides of the marketplace. Buyers: conversion from \
+    3% to 3.3% is a 10% lift, worth 2.4 M orders a day at 80 M daily visitors. Merchants: take \
+    rate and GMV per merchant, with a guardrail on refund rate. I would A/B test for two weeks, \
+    check sample ratio mismatch, and ship only if revenue per visitor rises without hurting \
+    merchant retention. Trade-off: faster checkout against fraud checks; I would keep the checks \
+    for new accounts. Alipay for payment and Cainiao for delivery close the loop.";
+
+/// One request to make: its path, and the JSON body for a POST (none for a GET).
+#[derive(Clone)]
+struct Job {
+    token: String,
+    path: String,
+    body: Option<String>,
+}
+
+#[derive(Default)]
+struct Tally {
+    latencies_us: Vec<u64>,
+    statuses: BTreeMap<u16, usize>,
+    acked: Vec<(String, String, String)>,
+}
+
+struct Fixture {
+    base: String,
+    state: AppState,
+    runtime: tokio::runtime::Runtime,
+    /// (token, user id, loop id, item key, kind)
+    items: Vec<(String, String, String, String, ItemKind)>,
+    _dir: tempfile::TempDir,
+}
+
+fn fixture(loops: usize) -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("load.db").display());
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let content: &'static Content = Box::leak(Box::new(Content::builtin().unwrap()));
+    let (state, base) = runtime.block_on(async {
+        let store = Store::open_with(
+            &url,
+            &StoreOptions {
+                max_connections: 8,
+                migrate: true,
+                ..StoreOptions::default()
+            },
+        )
+        .await
+        .unwrap();
+        let state = AppState::new(store, content, Settings::default());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let served = state.clone();
+        tokio::spawn(async move {
+            hireloop_web::serve(listener, served, std::future::pending())
+                .await
+                .unwrap();
+        });
+        (state, base)
+    });
+    let items = runtime.block_on(async {
+        let mut items = Vec::new();
+        let users = 50;
+        let mut tokens = Vec::new();
+        for u in 0..users {
+            let user = state
+                .store()
+                .create_user(
+                    &NewUser {
+                        email: &format!("load{u}@example.com"),
+                        display_name: "Load",
+                        password_hash: "$argon2id$unused",
+                    },
+                    0,
+                )
+                .await
+                .unwrap();
+            let token = format!("{u:064x}");
+            state
+                .store()
+                .create_session(
+                    &hireloop_web::token_hash(&token),
+                    &user.id,
+                    "csrf",
+                    0,
+                    i64::MAX,
+                )
+                .await
+                .unwrap();
+            tokens.push((token, user.id));
+        }
+        for l in 0..loops {
+            let (token, uid) = &tokens[l % users];
+            let setup = PracticeSetup {
+                pipeline: "alibaba-pm".to_owned(),
+                level: "P7".parse().unwrap(),
+                region: "china".to_owned(),
+                language: Language::En,
+                seed: l as u64,
+            };
+            let s = service::start_loop(&state, uid, &setup).await.unwrap();
+            for item in s.plan.items() {
+                items.push((
+                    token.clone(),
+                    uid.clone(),
+                    s.record.id.clone(),
+                    item.key.clone(),
+                    item.kind,
+                ));
+            }
+        }
+        items
+    });
+    Fixture {
+        base,
+        state,
+        runtime,
+        items,
+        _dir: dir,
+    }
+}
+
+/// Runs `jobs` at `rate` per second with `threads` workers; returns the tally.
+fn run(base: &str, jobs: &[Job], rate: f64, threads: usize) -> (Tally, Duration) {
+    let next = Arc::new(AtomicUsize::new(0));
+    let tally = Arc::new(Mutex::new(Tally::default()));
+    let start = Instant::now() + Duration::from_millis(50);
+    let jobs = Arc::new(jobs.to_vec());
+    let workers: Vec<_> = (0..threads)
+        .map(|_| {
+            let (next, tally, jobs, base) =
+                (next.clone(), tally.clone(), jobs.clone(), base.to_owned());
+            std::thread::spawn(move || {
+                let agent: ureq::Agent = ureq::Agent::config_builder()
+                    .http_status_as_error(false)
+                    .max_redirects(0)
+                    .timeout_global(Some(Duration::from_secs(30)))
+                    .build()
+                    .new_agent();
+                let mut local = Tally::default();
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(job) = jobs.get(i) else { break };
+                    let due = start + Duration::from_secs_f64(i as f64 / rate);
+                    if let Some(wait) = due.checked_duration_since(Instant::now()) {
+                        std::thread::sleep(wait);
+                    }
+                    let url = format!("{base}{}", job.path);
+                    let auth = format!("Bearer {}", job.token);
+                    let result = match &job.body {
+                        Some(body) => agent
+                            .post(&url)
+                            .header("Authorization", &auth)
+                            .header("Content-Type", "application/json")
+                            .send(body.as_str()),
+                        None => agent.get(&url).header("Authorization", &auth).call(),
+                    };
+                    let status = match result {
+                        Ok(mut r) => {
+                            let _ = r.body_mut().read_to_vec();
+                            r.status().as_u16()
+                        }
+                        Err(_) => 0,
+                    };
+                    local
+                        .latencies_us
+                        .push(due.elapsed().as_micros().min(u128::from(u64::MAX)) as u64);
+                    *local.statuses.entry(status).or_default() += 1;
+                    if status == 200 && job.body.is_some() {
+                        local
+                            .acked
+                            .push((job.token.clone(), job.path.clone(), String::new()));
+                    }
+                }
+                let mut t = tally.lock().unwrap();
+                t.latencies_us.extend(local.latencies_us);
+                for (s, n) in local.statuses {
+                    *t.statuses.entry(s).or_default() += n;
+                }
+                t.acked.extend(local.acked);
+            })
+        })
+        .collect();
+    for w in workers {
+        w.join().unwrap();
+    }
+    let elapsed = start.elapsed();
+    let tally = Arc::try_unwrap(tally)
+        .ok()
+        .map(|m| m.into_inner().unwrap())
+        .unwrap();
+    (tally, elapsed)
+}
+
+fn quantile(sorted: &[u64], q: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let i = ((sorted.len() - 1) as f64 * q).round() as usize;
+    sorted[i] as f64 / 1000.0
+}
+
+fn report(name: &str, rate: f64, tally: &mut Tally, elapsed: Duration) {
+    tally.latencies_us.sort_unstable();
+    let n = tally.latencies_us.len();
+    let ok = tally.statuses.get(&200).copied().unwrap_or(0);
+    println!(
+        "{name}: offered {rate:.0}/s, {n} requests in {:.2} s → {:.0}/s answered 200; latency ms \
+         p50 {:.2} p90 {:.2} p99 {:.2} max {:.2}; statuses {:?}",
+        elapsed.as_secs_f64(),
+        ok as f64 / elapsed.as_secs_f64(),
+        quantile(&tally.latencies_us, 0.5),
+        quantile(&tally.latencies_us, 0.9),
+        quantile(&tally.latencies_us, 0.99),
+        quantile(&tally.latencies_us, 1.0),
+        tally.statuses
+    );
+}
+
+fn submit_jobs(f: &Fixture, count: usize) -> Vec<Job> {
+    f.items
+        .iter()
+        .take(count)
+        .map(|(token, _, loop_id, key, kind)| {
+            let (round, n) = key.rsplit_once('/').unwrap();
+            let body = match kind {
+                ItemKind::Keyed => r#"{"choice":0,"text":"42"}"#.to_owned(),
+                _ => serde_json::json!({ "text": ANSWER }).to_string(),
+            };
+            Job {
+                token: token.clone(),
+                path: format!("/api/loops/{loop_id}/items/{round}/{n}/submit"),
+                body: Some(body),
+            }
+        })
+        .collect()
+}
+
+fn arg(args: &[String], name: &str, default: f64) -> f64 {
+    args.windows(2)
+        .find(|w| w[0] == name)
+        .and_then(|w| w[1].parse().ok())
+        .unwrap_or(default)
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let which: Vec<&str> = ["submit", "pages", "burst"]
+        .into_iter()
+        .filter(|w| args.iter().any(|a| a == w))
+        .collect();
+    let all = which.is_empty();
+    let threads = arg(&args, "--threads", 64.0) as usize;
+
+    if all || which.contains(&"submit") {
+        let rate = arg(&args, "--rate", 2000.0);
+        let seconds = arg(&args, "--seconds", 10.0);
+        let count = (rate * seconds) as usize;
+        let f = fixture(count / 20 + 10);
+        let jobs = submit_jobs(&f, count);
+        let (mut tally, elapsed) = run(&f.base, &jobs, rate, threads);
+        report("submit (coach grading)", rate, &mut tally, elapsed);
+        drop(f.runtime);
+    }
+    if all || which.contains(&"pages") {
+        let rate = arg(&args, "--rate", 1000.0);
+        let seconds = arg(&args, "--seconds", 10.0);
+        let f = fixture(40);
+        let jobs: Vec<Job> = (0..(rate * seconds) as usize)
+            .map(|i| {
+                let (token, _, loop_id, key, _) = &f.items[i % f.items.len()];
+                // Pages take the session cookie; the bench sends the same token as a bearer,
+                // which the pages accept too.
+                let path = if i % 2 == 0 {
+                    format!("/loops/{loop_id}/rounds/{key}")
+                } else {
+                    format!("/loops/{loop_id}")
+                };
+                Job {
+                    token: token.clone(),
+                    path,
+                    body: None,
+                }
+            })
+            .collect();
+        let (mut tally, elapsed) = run(&f.base, &jobs, rate, threads);
+        report("page renders", rate, &mut tally, elapsed);
+        drop(f.runtime);
+    }
+    if all || which.contains(&"burst") {
+        let rate = arg(&args, "--rate", 20_000.0);
+        let seconds = arg(&args, "--seconds", 30.0);
+        let count = (rate * seconds) as usize;
+        let f = fixture(count / 20 + 10);
+        let jobs = submit_jobs(&f, count);
+        let (mut tally, elapsed) = run(&f.base, &jobs, rate, threads.max(256));
+        report("burst (10x)", rate, &mut tally, elapsed);
+        // Every acknowledged answer must be in the database.
+        let lost = f.runtime.block_on(async {
+            let mut lost = 0;
+            for (token, path, _) in &tally.acked {
+                let uid = f
+                    .items
+                    .iter()
+                    .find(|i| &i.0 == token)
+                    .map(|i| i.1.clone())
+                    .unwrap();
+                let parts: Vec<&str> = path.split('/').collect();
+                let (loop_id, key) = (parts[3], format!("{}/{}", parts[5], parts[6]));
+                let a = f.state.store().answer(&uid, loop_id, &key).await.unwrap();
+                if a.and_then(|a| a.submitted).is_none() {
+                    lost += 1;
+                }
+            }
+            lost
+        });
+        println!(
+            "burst: {} acknowledged answers checked in the database, {lost} lost",
+            tally.acked.len()
+        );
+    }
+}
