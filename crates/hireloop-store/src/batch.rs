@@ -55,7 +55,7 @@ pub(crate) enum Op {
 #[derive(Debug)]
 pub(crate) enum Done {
     Draft(Option<DraftSaved>),
-    Submit(Option<Answer>),
+    Submit(Option<Box<Answer>>),
 }
 
 type Reply = oneshot::Sender<Result<Done, StoreError>>;
@@ -113,7 +113,7 @@ async fn apply(pool: &AnyPool, ops: &[Op]) -> Result<Vec<Result<Done, StoreError
     let mut results = Vec::with_capacity(ops.len());
     for op in ops {
         let mut savepoint = tx.begin().await?;
-        match perform(&mut *savepoint, op).await {
+        match perform(&mut savepoint, op).await {
             Ok(done) => {
                 savepoint.commit().await?;
                 results.push(Ok(done));
@@ -208,7 +208,7 @@ async fn perform(conn: &mut AnyConnection, op: &Op) -> Result<Done, sqlx::Error>
             .bind(user_id)
             .fetch_optional(&mut *conn)
             .await?;
-            let answer = row.as_ref().map(answer_from).transpose()?;
+            let answer = row.as_ref().map(answer_from).transpose()?.map(Box::new);
             // The review card goes with a fresh submission only: a repeated one changes nothing.
             if answer.is_some()
                 && let Some(card) = card

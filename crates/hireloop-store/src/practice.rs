@@ -390,7 +390,7 @@ impl Store {
             })
             .await?;
         if let Done::Submit(Some(answer)) = done {
-            return Ok((answer, true));
+            return Ok((*answer, true));
         }
         match self.answer(user_id, loop_id, item_key).await? {
             Some(existing) if existing.submitted.is_some() => Ok((existing, false)),

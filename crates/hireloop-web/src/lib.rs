@@ -29,7 +29,10 @@ use axum::extract::DefaultBodyLimit;
 use tokio::net::TcpListener;
 use tower_http::trace::TraceLayer;
 
-pub use auth::{hash_password, token_hash, verify_password};
+pub use auth::{
+    MAX_PASSWORD, MIN_PASSWORD, check_email, check_new_password, hash_password, token_hash,
+    verify_password,
+};
 pub use error::WebError;
 pub use state::{AppState, Settings};
 

@@ -161,6 +161,32 @@ pub async fn load_loop(
     })
 }
 
+/// A loop with only one item's answer: what a submission needs, without reading every
+/// grading of the loop.
+async fn load_loop_item(
+    state: &AppState,
+    user_id: &str,
+    loop_id: &str,
+    item_key: &str,
+) -> Result<LoopState, WebError> {
+    let record = state.store().loop_of(user_id, loop_id).await?;
+    let plan: LoopPlan = serde_json::from_str(&record.plan)
+        .map_err(|e| WebError::internal(format!("stored plan of {loop_id}: {e}")))?;
+    let answers = state
+        .store()
+        .answer(user_id, loop_id, item_key)
+        .await?
+        .into_iter()
+        .collect();
+    let clocks = state.store().clocks(user_id, loop_id).await?;
+    Ok(LoopState {
+        record,
+        plan,
+        answers,
+        clocks,
+    })
+}
+
 /// Opens a round: starts its clock the first time, returns the running clock afterwards.
 pub async fn open_round(
     state: &AppState,
@@ -267,7 +293,7 @@ pub async fn submit(
     item_key: &str,
     input: &SubmitInput,
 ) -> Result<(ItemFeedback, bool), WebError> {
-    let loop_state = load_loop(state, user_id, loop_id).await?;
+    let loop_state = load_loop_item(state, user_id, loop_id, item_key).await?;
     let item = item_of(&loop_state.plan, item_key)?;
     if let Some(existing) = loop_state.answer(item_key)
         && let Some(json) = existing.feedback.as_deref()
@@ -303,17 +329,19 @@ pub async fn submit(
         }
         _ => return Err(WebError::bad("answer", "write an answer before submitting")),
     };
-    let _slot = state.grading_slot().await?;
+    // The slot covers the CPU work only: it is released before the write waits for its commit.
+    let slot = state.grading_slot().await?;
     let now = state.now_ms();
-    let mut feedback = grade_item(
+    let graded = grade_item(
         state.coach(),
         state.content(),
         &loop_state.plan,
         item_key,
         &answer,
         now,
-    )
-    .map_err(practice_error)?;
+    );
+    drop(slot);
+    let mut feedback = graded.map_err(practice_error)?;
     if let Some(round) = loop_state.plan.round_of(item_key)
         && let Some(clock) = loop_state.clock(&round.round_id)
     {

@@ -1,8 +1,12 @@
 //! The HTML pages.
 
 pub(crate) mod account;
+mod checklist;
 mod home;
 mod practice;
+mod progress;
+mod stories;
+mod toolkit;
 
 use axum::Router;
 
@@ -14,4 +18,8 @@ pub fn routes() -> Router<AppState> {
         .merge(home::routes())
         .merge(account::routes())
         .merge(practice::routes())
+        .merge(progress::routes())
+        .merge(checklist::routes())
+        .merge(stories::routes())
+        .merge(toolkit::routes())
 }

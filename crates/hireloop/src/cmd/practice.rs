@@ -24,10 +24,6 @@ use term::Input;
 
 /// The pipeline practised when `--pipeline` is not given.
 const DEFAULT_PIPELINE: &str = "alibaba-pm";
-/// The shortest password accepted for a new account (the web app's rule).
-const MIN_PASSWORD: usize = 8;
-/// The longest password accepted, in bytes (the web app's rule).
-const MAX_PASSWORD: usize = 256;
 /// How many loops `--list` shows.
 const LIST_LIMIT: i64 = 100;
 
@@ -157,8 +153,8 @@ pub fn run(content: Content, args: &PracticeArgs) -> Result<()> {
             &StoreOptions {
                 max_connections: 2,
                 migrate: true,
-            ..StoreOptions::default()
-        },
+                ..StoreOptions::default()
+            },
         ))
         .with_context(|| format!("cannot open the database {}", redact(&url)))?;
     let state = AppState::new(store.clone(), content, Settings::default());
@@ -296,22 +292,11 @@ fn shell_word(s: &str) -> String {
     }
 }
 
-/// Checks an email address's shape; returns it trimmed and in lowercase.
+/// Checks an email address's shape with the web app's rule; returns it trimmed and in lowercase.
 fn check_email(email: &str) -> Result<String> {
-    let e = email.trim().to_lowercase();
-    let shaped = e.len() <= 254
-        && !e.contains(char::is_whitespace)
-        && e.split_once('@').is_some_and(|(user, domain)| {
-            !user.is_empty()
-                && !domain.contains('@')
-                && domain.contains('.')
-                && !domain.starts_with('.')
-                && !domain.ends_with('.')
-        });
-    if !shaped {
-        bail!("--email: `{email}` is not an email address (such as name@example.com)");
-    }
-    Ok(e)
+    hireloop_web::check_email(email).map_err(|_| {
+        anyhow::anyhow!("--email: `{email}` is not an email address (such as name@example.com)")
+    })
 }
 
 /// Signs the user in, or creates the account when `--name` is given and none exists.
@@ -346,15 +331,9 @@ fn sign_in(
                 );
             };
             let password = password(input, email, true)?;
-            let chars = password.chars().count();
-            if chars < MIN_PASSWORD {
-                bail!(
-                    "the password is too short: use at least {MIN_PASSWORD} characters (this one has {chars}); nothing was created"
-                );
-            }
-            if password.len() > MAX_PASSWORD {
-                bail!("the password is too long: use at most {MAX_PASSWORD} bytes");
-            }
+            // The web app's rule, so an account made here signs in there and back.
+            hireloop_web::check_new_password(&password)
+                .map_err(|e| anyhow::anyhow!("{e}; nothing was created"))?;
             let hash = rt
                 .block_on(hireloop_web::hash_password(password))
                 .map_err(web)?;
@@ -390,7 +369,10 @@ fn password(input: &mut Input, email: &str, new: bool) -> Result<String> {
         return Ok(p);
     }
     let prompt = if new {
-        format!("Choose a password for {email} (at least {MIN_PASSWORD} characters): ")
+        format!(
+            "Choose a password for {email} (at least {} characters): ",
+            hireloop_web::MIN_PASSWORD
+        )
     } else {
         format!("Password for {email}: ")
     };
