@@ -2,6 +2,8 @@
 //! terminal: each checks its input, runs the pure practice logic and records the result. One
 //! place, so every door behaves the same.
 
+use std::sync::Arc;
+
 use hireloop_practice::schedule::{self, Card};
 use hireloop_practice::{
     Answer, ItemFeedback, ItemKind, LoopPlan, LoopReport, PracticeError, PracticeItem,
@@ -25,7 +27,7 @@ pub struct LoopState {
     /// The stored loop.
     pub record: LoopRecord,
     /// Its plan.
-    pub plan: LoopPlan,
+    pub plan: Arc<LoopPlan>,
     /// The answers saved so far (drafts and submissions).
     pub answers: Vec<StoredAnswer>,
     /// The clocks of the rounds started.
@@ -134,12 +136,28 @@ pub async fn start_loop(
         )
         .await?;
     tracing::info!(user = %user_id, loop_id = %record.id, "loop started");
+    let plan = Arc::new(plan);
+    state.remember_plan(&record.id, plan.clone());
     Ok(LoopState {
         record,
         plan,
         answers: Vec::new(),
         clocks: Vec::new(),
     })
+}
+
+/// The parsed plan of a stored loop. Plans never change once drawn, so each process keeps the
+/// parsed ones it has seen (every process parses the same stored text to the same plan).
+fn plan_of(state: &AppState, record: &LoopRecord) -> Result<Arc<LoopPlan>, WebError> {
+    if let Some(plan) = state.cached_plan(&record.id) {
+        return Ok(plan);
+    }
+    let plan: Arc<LoopPlan> = Arc::new(
+        serde_json::from_str(&record.plan)
+            .map_err(|e| WebError::internal(format!("stored plan of {}: {e}", record.id)))?,
+    );
+    state.remember_plan(&record.id, plan.clone());
+    Ok(plan)
 }
 
 /// A loop of the user's with its answers and clocks.
@@ -149,8 +167,7 @@ pub async fn load_loop(
     loop_id: &str,
 ) -> Result<LoopState, WebError> {
     let record = state.store().loop_of(user_id, loop_id).await?;
-    let plan: LoopPlan = serde_json::from_str(&record.plan)
-        .map_err(|e| WebError::internal(format!("stored plan of {loop_id}: {e}")))?;
+    let plan = plan_of(state, &record)?;
     let answers = state.store().answers(user_id, loop_id).await?;
     let clocks = state.store().clocks(user_id, loop_id).await?;
     Ok(LoopState {
@@ -170,8 +187,7 @@ async fn load_loop_item(
     item_key: &str,
 ) -> Result<LoopState, WebError> {
     let record = state.store().loop_of(user_id, loop_id).await?;
-    let plan: LoopPlan = serde_json::from_str(&record.plan)
-        .map_err(|e| WebError::internal(format!("stored plan of {loop_id}: {e}")))?;
+    let plan = plan_of(state, &record)?;
     let answers = state
         .store()
         .answer(user_id, loop_id, item_key)
@@ -256,7 +272,7 @@ pub async fn save_draft(
 ) -> Result<hireloop_store::DraftSaved, WebError> {
     check_length(text)?;
     let record = state.store().loop_of(user_id, loop_id).await?;
-    let plan: LoopPlan = serde_json::from_str(&record.plan).map_err(WebError::internal)?;
+    let plan = plan_of(state, &record)?;
     let item = item_of(&plan, item_key)?;
     let (question, family) = question_and_family(item);
     Ok(state

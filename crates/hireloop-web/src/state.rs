@@ -52,7 +52,12 @@ struct Inner {
     clock: Clock,
     metrics: PrometheusHandle,
     grading: tokio::sync::Semaphore,
+    plans: std::sync::Mutex<std::collections::HashMap<String, Arc<hireloop_practice::LoopPlan>>>,
 }
+
+/// Parsed plans kept per process; past this many the cache starts afresh (plans are cheap to
+/// parse again, so a crude bound is enough).
+const PLAN_CACHE: usize = 10_000;
 
 /// The app's shared state; cheap to clone.
 #[derive(Clone)]
@@ -112,6 +117,7 @@ impl AppState {
             clock,
             metrics: metrics_handle(),
             grading: tokio::sync::Semaphore::new(settings.grading_slots.max(1)),
+            plans: std::sync::Mutex::new(std::collections::HashMap::new()),
             settings,
         }))
     }
@@ -151,6 +157,21 @@ impl AppState {
                 metrics::counter!("hireloop_busy_total").increment(1);
                 Err(WebError::Busy { retry_after_s: 2 })
             }
+        }
+    }
+
+    /// A loop's parsed plan, if this process has parsed it before.
+    pub fn cached_plan(&self, loop_id: &str) -> Option<Arc<hireloop_practice::LoopPlan>> {
+        self.0.plans.lock().ok()?.get(loop_id).cloned()
+    }
+
+    /// Keeps a loop's parsed plan.
+    pub fn remember_plan(&self, loop_id: &str, plan: Arc<hireloop_practice::LoopPlan>) {
+        if let Ok(mut plans) = self.0.plans.lock() {
+            if plans.len() >= PLAN_CACHE {
+                plans.clear();
+            }
+            plans.insert(loop_id.to_owned(), plan);
         }
     }
 
