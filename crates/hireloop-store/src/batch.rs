@@ -17,7 +17,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use crate::StoreError;
 use crate::practice::{Answer, DraftSaved, answer_from};
-use crate::progress::CardRecord;
+use crate::progress::{CardRecord, PUT_CARD};
 
 /// Most writes in one commit.
 const MAX_BATCH: usize = 256;
@@ -213,17 +213,13 @@ async fn perform(conn: &mut AnyConnection, op: &Op) -> Result<Done, sqlx::Error>
             if answer.is_some()
                 && let Some(card) = card
             {
-                sqlx::query(
-                    "INSERT INTO cards (user_id, subject, card, due_ms) VALUES ($1, $2, $3, $4) \
-                     ON CONFLICT (user_id, subject) DO UPDATE \
-                        SET card = excluded.card, due_ms = excluded.due_ms",
-                )
-                .bind(user_id)
-                .bind(&card.subject)
-                .bind(&card.card)
-                .bind(card.due_ms)
-                .execute(&mut *conn)
-                .await?;
+                sqlx::query(PUT_CARD)
+                    .bind(user_id)
+                    .bind(&card.subject)
+                    .bind(&card.card)
+                    .bind(card.due_ms)
+                    .execute(&mut *conn)
+                    .await?;
             }
             Ok(Done::Submit(answer))
         }

@@ -31,6 +31,11 @@ pub struct StoryRecord {
     pub updated_ms: i64,
 }
 
+/// Writes a card, replacing the subject's previous state (also used by the group commit).
+pub(crate) const PUT_CARD: &str = "INSERT INTO cards (user_id, subject, card, due_ms) \
+     VALUES ($1, $2, $3, $4) \
+     ON CONFLICT (user_id, subject) DO UPDATE SET card = excluded.card, due_ms = excluded.due_ms";
+
 fn card_from(row: &AnyRow) -> Result<CardRecord, sqlx::Error> {
     Ok(CardRecord {
         subject: row.try_get("subject")?,
@@ -51,17 +56,13 @@ fn story_from(row: &AnyRow) -> Result<StoryRecord, sqlx::Error> {
 impl Store {
     /// Writes a card, replacing the subject's previous state.
     pub async fn put_card(&self, user_id: &str, card: &CardRecord) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO cards (user_id, subject, card, due_ms) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (user_id, subject) DO UPDATE \
-                SET card = excluded.card, due_ms = excluded.due_ms",
-        )
-        .bind(user_id)
-        .bind(&card.subject)
-        .bind(&card.card)
-        .bind(card.due_ms)
-        .execute(self.pool())
-        .await?;
+        sqlx::query(PUT_CARD)
+            .bind(user_id)
+            .bind(&card.subject)
+            .bind(&card.card)
+            .bind(card.due_ms)
+            .execute(self.pool())
+            .await?;
         Ok(())
     }
 

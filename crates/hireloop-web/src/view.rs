@@ -82,21 +82,7 @@ pub fn error_page(status: StatusCode, message: &str, error: &WebError) -> Html<S
     })
 }
 
-/// Escapes text for HTML.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub use hireloop_report::svg::escape;
 
 /// A moment as `26 Nov 2026, 14:05 UTC`.
 pub fn fmt_time(ms: i64) -> String {
