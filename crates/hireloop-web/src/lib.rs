@@ -41,6 +41,14 @@ pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
 
 /// The whole app: pages, API, operations endpoints and static files.
 pub fn router(state: AppState) -> Router {
+    // Past this many requests in flight, a new one is answered "busy, retry after" at once
+    // instead of sharing the CPU with all the others until every one of them is slow.
+    let admission = tower::ServiceBuilder::new()
+        .layer(axum::error_handling::HandleErrorLayer::new(overloaded))
+        .layer(tower::load_shed::LoadShedLayer::new())
+        .layer(tower::limit::ConcurrencyLimitLayer::new(
+            state.settings().max_in_flight.max(1),
+        ));
     Router::new()
         .merge(pages::routes())
         .nest("/api", api::routes())
@@ -52,7 +60,15 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(ops::measure))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(TraceLayer::new_for_http())
+        .layer(admission)
         .with_state(state)
+}
+
+/// The answer to a request turned away by the admission limit: 503 with `Retry-After`, as JSON
+/// (every client reads it; a browser shows the sentence).
+async fn overloaded(_: tower::BoxError) -> axum::response::Response {
+    metrics::counter!("hireloop_shed_total").increment(1);
+    WebError::Busy { retry_after_s: 1 }.into_json()
 }
 
 /// Serves the app on `listener` until `shutdown` completes, then finishes the requests in flight

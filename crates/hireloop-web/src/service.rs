@@ -309,6 +309,9 @@ pub async fn submit(
     item_key: &str,
     input: &SubmitInput,
 ) -> Result<(ItemFeedback, bool), WebError> {
+    // A slot covers the reads and the grading, the CPU work of a submission; it is released
+    // before the write waits for its commit. Waiting too long for one answers "busy, retry".
+    let slot = state.grading_slot().await?;
     let loop_state = load_loop_item(state, user_id, loop_id, item_key).await?;
     let item = item_of(&loop_state.plan, item_key)?;
     if let Some(existing) = loop_state.answer(item_key)
@@ -345,8 +348,6 @@ pub async fn submit(
         }
         _ => return Err(WebError::bad("answer", "write an answer before submitting")),
     };
-    // The slot covers the CPU work only: it is released before the write waits for its commit.
-    let slot = state.grading_slot().await?;
     let now = state.now_ms();
     let graded = grade_item(
         state.coach(),

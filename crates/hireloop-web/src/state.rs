@@ -25,6 +25,8 @@ pub struct Settings {
     pub grading_slots: usize,
     /// How long an answer may wait for a grading slot before the server answers "busy, retry".
     pub grading_wait_ms: u64,
+    /// Requests handled at once by this process; more are answered "busy, retry" at once.
+    pub max_in_flight: usize,
 }
 
 impl Default for Settings {
@@ -37,6 +39,7 @@ impl Default for Settings {
             // Grading is CPU work: a few per core keep the cores busy without a long queue.
             grading_slots: std::thread::available_parallelism().map_or(2, |n| n.get()) * 4,
             grading_wait_ms: 2_000,
+            max_in_flight: 512,
         }
     }
 }

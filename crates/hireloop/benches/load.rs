@@ -10,14 +10,15 @@
 //! ```
 //!
 //! The server runs in this process on a 2-thread runtime with an SQLite file in a temporary
-//! folder; the generator's threads share the machine with it, as a load balancer's would not.
+//! folder; the generator (one thread of async tasks, `--connections N` keep-alive connections,
+//! default 256, 4,096 for the burst) shares the machine with it, as a real client would not.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use hireloop_core::content::Content;
 use hireloop_practice::{ItemKind, Language, PracticeSetup};
@@ -148,76 +149,136 @@ fn fixture(loops: usize) -> Fixture {
     }
 }
 
-/// Runs `jobs` at `rate` per second with `threads` workers; returns the tally.
-fn run(base: &str, jobs: &[Job], rate: f64, threads: usize) -> (Tally, Duration) {
-    let next = Arc::new(AtomicUsize::new(0));
-    let tally = Arc::new(Mutex::new(Tally::default()));
-    let start = Instant::now() + Duration::from_millis(50);
-    let jobs = Arc::new(jobs.to_vec());
-    let workers: Vec<_> = (0..threads)
-        .map(|_| {
-            let (next, tally, jobs, base) =
-                (next.clone(), tally.clone(), jobs.clone(), base.to_owned());
-            std::thread::spawn(move || {
-                let agent: ureq::Agent = ureq::Agent::config_builder()
-                    .http_status_as_error(false)
-                    .max_redirects(0)
-                    .timeout_global(Some(Duration::from_secs(30)))
-                    .build()
-                    .new_agent();
-                let mut local = Tally::default();
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(job) = jobs.get(i) else { break };
-                    let due = start + Duration::from_secs_f64(i as f64 / rate);
-                    if let Some(wait) = due.checked_duration_since(Instant::now()) {
-                        std::thread::sleep(wait);
-                    }
-                    let url = format!("{base}{}", job.path);
-                    let auth = format!("Bearer {}", job.token);
-                    let result = match &job.body {
-                        Some(body) => agent
-                            .post(&url)
-                            .header("Authorization", &auth)
-                            .header("Content-Type", "application/json")
-                            .send(body.as_str()),
-                        None => agent.get(&url).header("Authorization", &auth).call(),
-                    };
-                    let status = match result {
-                        Ok(mut r) => {
-                            let _ = r.body_mut().read_to_vec();
-                            r.status().as_u16()
-                        }
-                        Err(_) => 0,
-                    };
-                    local
-                        .latencies_us
-                        .push(due.elapsed().as_micros().min(u128::from(u64::MAX)) as u64);
-                    *local.statuses.entry(status).or_default() += 1;
-                    if status == 200 && job.body.is_some() {
-                        local
-                            .acked
-                            .push((job.token.clone(), job.path.clone(), String::new()));
-                    }
-                }
-                let mut t = tally.lock().unwrap();
-                t.latencies_us.extend(local.latencies_us);
-                for (s, n) in local.statuses {
-                    *t.statuses.entry(s).or_default() += n;
-                }
-                t.acked.extend(local.acked);
-            })
-        })
-        .collect();
-    for w in workers {
-        w.join().unwrap();
-    }
-    let elapsed = start.elapsed();
-    let tally = Arc::try_unwrap(tally)
-        .ok()
-        .map(|m| m.into_inner().unwrap())
+/// Runs `jobs` at `rate` per second over `connections` keep-alive connections; returns the
+/// tally. The generator is one thread of async tasks speaking plain HTTP/1.1, so it takes little
+/// of the CPU the server needs and can hold thousands of requests in flight.
+fn run(base: &str, jobs: &[Job], rate: f64, connections: usize) -> (Tally, Duration) {
+    let addr = base.trim_start_matches("http://").to_owned();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
         .unwrap();
-    (tally, elapsed)
+    runtime.block_on(async move {
+        let next = Arc::new(AtomicUsize::new(0));
+        let start = tokio::time::Instant::now() + Duration::from_millis(50);
+        let jobs = Arc::new(jobs.to_vec());
+        let tasks: Vec<_> = (0..connections.max(1))
+            .map(|_| {
+                tokio::spawn(connection(
+                    addr.clone(),
+                    jobs.clone(),
+                    next.clone(),
+                    start,
+                    rate,
+                ))
+            })
+            .collect();
+        let mut tally = Tally::default();
+        for t in tasks {
+            let local = t.await.unwrap();
+            tally.latencies_us.extend(local.latencies_us);
+            for (s, n) in local.statuses {
+                *tally.statuses.entry(s).or_default() += n;
+            }
+            tally.acked.extend(local.acked);
+        }
+        (tally, start.elapsed())
+    })
+}
+
+/// One connection: takes the next due request, sends it, reads the answer, and so on.
+async fn connection(
+    addr: String,
+    jobs: Arc<Vec<Job>>,
+    next: Arc<AtomicUsize>,
+    start: tokio::time::Instant,
+    rate: f64,
+) -> Tally {
+    let mut local = Tally::default();
+    let mut stream = None;
+    loop {
+        let i = next.fetch_add(1, Ordering::Relaxed);
+        let Some(job) = jobs.get(i) else { break };
+        let due = start + Duration::from_secs_f64(i as f64 / rate);
+        tokio::time::sleep_until(due).await;
+        let status = match request(&mut stream, &addr, job).await {
+            Ok(status) => status,
+            Err(_) => {
+                stream = None;
+                0
+            }
+        };
+        local
+            .latencies_us
+            .push(due.elapsed().as_micros().min(u128::from(u64::MAX)) as u64);
+        *local.statuses.entry(status).or_default() += 1;
+        if status == 200 && job.body.is_some() {
+            local
+                .acked
+                .push((job.token.clone(), job.path.clone(), String::new()));
+        }
+    }
+    local
+}
+
+/// Sends one request on the connection (opening it if needed) and reads the whole answer.
+async fn request(
+    stream: &mut Option<tokio::io::BufReader<tokio::net::TcpStream>>,
+    addr: &str,
+    job: &Job,
+) -> std::io::Result<u16> {
+    use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt};
+    if stream.is_none() {
+        let tcp = tokio::net::TcpStream::connect(addr).await?;
+        tcp.set_nodelay(true)?;
+        *stream = Some(tokio::io::BufReader::new(tcp));
+    }
+    let Some(s) = stream.as_mut() else {
+        return Err(std::io::Error::other("no connection"));
+    };
+    let head = match &job.body {
+        Some(body) => format!(
+            "POST {} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {}\r\n\
+             Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            job.path,
+            job.token,
+            body.len()
+        ),
+        None => format!(
+            "GET {} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {}\r\n\r\n",
+            job.path, job.token
+        ),
+    };
+    s.get_mut().write_all(head.as_bytes()).await?;
+    let mut line = String::new();
+    s.read_line(&mut line).await?;
+    let status = line
+        .split_whitespace()
+        .nth(1)
+        .and_then(|x| x.parse().ok())
+        .ok_or_else(|| std::io::Error::other(format!("bad status line {line:?}")))?;
+    let (mut length, mut close) = (0usize, false);
+    loop {
+        line.clear();
+        if s.read_line(&mut line).await? == 0 {
+            return Err(std::io::Error::other("connection closed"));
+        }
+        if line == "\r\n" {
+            break;
+        }
+        let lower = line.to_ascii_lowercase();
+        if let Some(v) = lower.strip_prefix("content-length:") {
+            length = v.trim().parse().unwrap_or(0);
+        } else if lower.starts_with("connection: close") {
+            close = true;
+        }
+    }
+    let mut body = vec![0; length];
+    s.read_exact(&mut body).await?;
+    if close {
+        *stream = None;
+    }
+    Ok(status)
 }
 
 fn quantile(sorted: &[u64], q: f64) -> f64 {
@@ -278,7 +339,7 @@ fn main() {
         .filter(|w| args.iter().any(|a| a == w))
         .collect();
     let all = which.is_empty();
-    let threads = arg(&args, "--threads", 64.0) as usize;
+    let connections = arg(&args, "--connections", 256.0) as usize;
 
     if all || which.contains(&"submit") {
         let rate = arg(&args, "--rate", 2000.0);
@@ -286,7 +347,7 @@ fn main() {
         let count = (rate * seconds) as usize;
         let f = fixture(count / 20 + 10);
         let jobs = submit_jobs(&f, count);
-        let (mut tally, elapsed) = run(&f.base, &jobs, rate, threads);
+        let (mut tally, elapsed) = run(&f.base, &jobs, rate, connections);
         report("submit (coach grading)", rate, &mut tally, elapsed);
         drop(f.runtime);
     }
@@ -311,7 +372,7 @@ fn main() {
                 }
             })
             .collect();
-        let (mut tally, elapsed) = run(&f.base, &jobs, rate, threads);
+        let (mut tally, elapsed) = run(&f.base, &jobs, rate, connections);
         report("page renders", rate, &mut tally, elapsed);
         drop(f.runtime);
     }
@@ -321,7 +382,7 @@ fn main() {
         let count = (rate * seconds) as usize;
         let f = fixture(count / 20 + 10);
         let jobs = submit_jobs(&f, count);
-        let (mut tally, elapsed) = run(&f.base, &jobs, rate, threads.max(256));
+        let (mut tally, elapsed) = run(&f.base, &jobs, rate, connections.max(4096));
         report("burst (10x)", rate, &mut tally, elapsed);
         // Every acknowledged answer must be in the database.
         let lost = f.runtime.block_on(async {

@@ -22,8 +22,13 @@ struct Server {
 
 impl Server {
     fn start(db: &str) -> Server {
+        Server::start_with(db, &[])
+    }
+
+    fn start_with(db: &str, flags: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_hireloop"))
             .args(["serve", "--addr", "127.0.0.1:0", "--db", db])
+            .args(flags)
             .env("HIRELOOP_LOG", "warn")
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -560,4 +565,87 @@ fn bad_databases_are_named() {
     assert!(out.status.success(), "{out:?}");
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("0001 practice"), "{text}");
+}
+
+#[test]
+fn a_burst_is_turned_away_with_retry_after_and_nothing_acknowledged_is_lost() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start_with(&sqlite_url(dir.path()), &["--max-in-flight", "2"]);
+    let token = sign_up(&server, "ada");
+    let mut loops = Vec::new();
+    for _ in 0..3 {
+        loops.push(
+            start_loop(&server, &token)["id"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
+    }
+    // 48 drafts at once from 48 threads against a limit of 2 in flight.
+    let gate = std::sync::Barrier::new(48);
+    let results: Vec<(String, String, u16, Option<String>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..48)
+            .map(|i| {
+                let gate = &gate;
+                let (url, token, loop_id) = (
+                    server.url(""),
+                    token.clone(),
+                    loops[i % loops.len()].clone(),
+                );
+                scope.spawn(move || {
+                    let text = format!("draft number {i}");
+                    let agent = agent();
+                    // All at once, so that many more than two are in flight.
+                    gate.wait();
+                    let r = agent
+                        .put(&format!(
+                            "{url}/api/loops/{loop_id}/items/resume-review/1/draft"
+                        ))
+                        .header("Authorization", &format!("Bearer {token}"))
+                        .send_json(json!({ "text": text }))
+                        .unwrap();
+                    let retry = r
+                        .headers()
+                        .get("retry-after")
+                        .and_then(|v| v.to_str().ok())
+                        .map(str::to_owned);
+                    (loop_id, text, r.status().as_u16(), retry)
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let busy: Vec<_> = results.iter().filter(|r| r.2 == 503).collect();
+    assert!(!busy.is_empty(), "a limit of 2 must turn some of 48 away");
+    assert!(busy.iter().all(|r| r.3.as_deref() == Some("1")), "{busy:?}");
+    assert!(
+        results.iter().all(|r| r.2 == 200 || r.2 == 503),
+        "{results:?}"
+    );
+    // Every loop's stored draft is one that was acknowledged (the last acknowledged one wins).
+    for loop_id in &loops {
+        let acked: Vec<&str> = results
+            .iter()
+            .filter(|r| &r.0 == loop_id && r.2 == 200)
+            .map(|r| r.1.as_str())
+            .collect();
+        let (_, l) = api(
+            "GET",
+            &server.url(&format!("/api/loops/{loop_id}")),
+            Some(&token),
+            None,
+        );
+        let stored = l["rounds"][0]["items"][0]["draft"]
+            .as_str()
+            .unwrap_or("")
+            .to_owned();
+        if acked.is_empty() {
+            assert_eq!(stored, "");
+        } else {
+            assert!(
+                acked.contains(&stored.as_str()),
+                "{stored:?} not among {acked:?}"
+            );
+        }
+    }
 }

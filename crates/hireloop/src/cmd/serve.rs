@@ -35,6 +35,9 @@ pub struct ServeArgs {
     /// Most database connections this process opens.
     #[arg(long, default_value_t = 8, value_name = "N")]
     pub max_connections: u32,
+    /// Requests handled at once; past this a request is answered 503 with Retry-After at once.
+    #[arg(long, default_value_t = 512, value_name = "N")]
+    pub max_in_flight: usize,
     /// Log lines as JSON (one object per line) instead of text.
     #[arg(long)]
     pub log_json: bool,
@@ -102,6 +105,7 @@ pub fn serve(content: Content, args: &ServeArgs) -> Result<()> {
         let local = listener.local_addr().context("no local address")?;
         let settings = Settings {
             secure_cookies: args.secure_cookies,
+            max_in_flight: args.max_in_flight,
             ..Settings::default()
         };
         let state = AppState::new(store, content, settings);
