@@ -11,53 +11,13 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use std::fmt::Write as _;
-use std::hint::black_box;
-use std::time::{Duration, Instant};
+
+use hireloop_bench::bench;
 
 use hireloop_stats::ab::{self, CsvSpec, Experiment};
 use rand::{RngExt, SeedableRng};
 use rand_distr::{Distribution, LogNormal, Poisson};
 use rand_pcg::Pcg64;
-
-fn bench<T>(name: &str, mut f: impl FnMut() -> T) {
-    let start = Instant::now();
-    let mut n = 0u64;
-    while start.elapsed() < Duration::from_millis(200) || n < 2 {
-        black_box(f());
-        n += 1;
-    }
-    let per = start.elapsed().as_secs_f64() / n as f64;
-    let batch = ((0.01 / per).ceil() as u64).max(1);
-    let mut samples = Vec::new();
-    let t = Instant::now();
-    while t.elapsed() < Duration::from_secs(1) || samples.len() < 10 {
-        let s = Instant::now();
-        for _ in 0..batch {
-            black_box(f());
-        }
-        samples.push(s.elapsed().as_secs_f64() / batch as f64);
-    }
-    samples.sort_by(f64::total_cmp);
-    let q = |p: f64| samples[((samples.len() - 1) as f64 * p) as usize];
-    println!(
-        "{name:<52} median {:>10}   p10 {:>10}   p90 {:>10}   ({} batches of {batch})",
-        fmt(q(0.5)),
-        fmt(q(0.1)),
-        fmt(q(0.9)),
-        samples.len()
-    );
-    println!("RESULT {name} {:e}", q(0.5));
-}
-
-fn fmt(secs: f64) -> String {
-    if secs >= 1e-3 {
-        format!("{:.2} ms", secs * 1e3)
-    } else if secs >= 1e-6 {
-        format!("{:.2} µs", secs * 1e6)
-    } else {
-        format!("{:.0} ns", secs * 1e9)
-    }
-}
 
 /// A per-user CSV like the bench's experiment: clicks, orders and revenue, 1M rows.
 fn generated_csv(rows: usize) -> Vec<u8> {

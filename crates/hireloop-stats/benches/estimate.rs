@@ -8,52 +8,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
-use std::hint::black_box;
-use std::time::{Duration, Instant};
+use hireloop_bench::bench;
 
 use hireloop_stats::estimate::{Estimator, Settings};
 use hireloop_stats::tradeoff::{self, TradeoffSpec};
 
 const MODEL: &str = include_str!("../../../examples/gmv.estimate");
-
-fn bench<T>(name: &str, mut f: impl FnMut() -> T) {
-    let start = Instant::now();
-    let mut n = 0u64;
-    while start.elapsed() < Duration::from_millis(300) || n < 2 {
-        black_box(f());
-        n += 1;
-    }
-    let per = start.elapsed().as_secs_f64() / n as f64;
-    let batch = ((0.01 / per).ceil() as u64).max(1);
-    let mut samples = Vec::new();
-    let t = Instant::now();
-    while t.elapsed() < Duration::from_secs(1) || samples.len() < 10 {
-        let s = Instant::now();
-        for _ in 0..batch {
-            black_box(f());
-        }
-        samples.push(s.elapsed().as_secs_f64() / batch as f64);
-    }
-    samples.sort_by(f64::total_cmp);
-    let q = |p: f64| samples[((samples.len() - 1) as f64 * p) as usize];
-    println!(
-        "{name:<48} median {:>10}   p10 {:>10}   p90 {:>10}   ({} batches of {batch})",
-        fmt(q(0.5)),
-        fmt(q(0.1)),
-        fmt(q(0.9)),
-        samples.len()
-    );
-}
-
-fn fmt(secs: f64) -> String {
-    if secs >= 1e-3 {
-        format!("{:.2} ms", secs * 1e3)
-    } else if secs >= 1e-6 {
-        format!("{:.2} µs", secs * 1e6)
-    } else {
-        format!("{:.0} ns", secs * 1e9)
-    }
-}
 
 fn main() {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());

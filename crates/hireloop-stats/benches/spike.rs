@@ -11,6 +11,8 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
+use hireloop_bench::fmt_seconds;
+
 use hireloop_stats::spike::{Abandonment, PatienceDistribution, PolicyKind, Scenario, simulate};
 
 /// Times whole runs; returns the median seconds per run, or `None` when the command line's
@@ -38,24 +40,14 @@ fn bench(name: &str, scenario: &Scenario) -> Option<f64> {
     println!(
         "{name:<36} {:>9} arrivals  median {:>9}  p10 {:>9}  p90 {:>9}  {:>6.1} M arrivals/s  ({} runs)",
         arrivals,
-        fmt(median),
-        fmt(q(0.1)),
-        fmt(q(0.9)),
+        fmt_seconds(median),
+        fmt_seconds(q(0.1)),
+        fmt_seconds(q(0.9)),
         arrivals as f64 / median / 1e6,
         samples.len()
     );
     println!("RESULT {name} {arrivals} {median:.9}");
     Some(median)
-}
-
-fn fmt(secs: f64) -> String {
-    if secs >= 1.0 {
-        format!("{secs:.2} s")
-    } else if secs >= 1e-3 {
-        format!("{:.2} ms", secs * 1e3)
-    } else {
-        format!("{:.1} µs", secs * 1e6)
-    }
 }
 
 fn with_policy(base: &Scenario, kind: PolicyKind) -> Scenario {
