@@ -12,12 +12,13 @@ pub enum StoreError {
         reason: String,
     },
     /// The database could not be reached or opened.
-    #[error("cannot open the database at {url}: {source}")]
+    #[error("cannot open the database at {url}: {cause}")]
     Connect {
         /// The URL, password redacted.
         url: String,
-        /// The driver's error.
-        source: sqlx::Error,
+        /// The driver's error (part of the message, not a separate source, so a chain of
+        /// errors does not repeat it).
+        cause: sqlx::Error,
     },
     /// The schema could not be brought up to date.
     #[error("cannot migrate the database: {0}")]

@@ -115,6 +115,8 @@ impl Store {
     /// [`Store::open`] with explicit settings.
     pub async fn open_with(url: &str, options: &StoreOptions) -> Result<Store, StoreError> {
         install_default_drivers();
+        // The URL as the caller gave it, password hidden, for messages.
+        let shown = redact(url);
         let backend = Backend::of_url(url).ok_or_else(|| StoreError::BadUrl {
             url: redact(url),
             reason: "a database URL starts with sqlite: or postgres://".to_owned(),
@@ -149,17 +151,17 @@ impl Store {
         // reason, where the pool would retry until its timeout.
         let probe = AnyConnection::connect(&url)
             .await
-            .map_err(|source| StoreError::Connect {
-                url: redact(&url),
-                source,
+            .map_err(|cause| StoreError::Connect {
+                url: shown.clone(),
+                cause,
             })?;
         probe.close().await.ok();
         let pool = pool
             .connect(&url)
             .await
-            .map_err(|source| StoreError::Connect {
-                url: redact(&url),
-                source,
+            .map_err(|cause| StoreError::Connect {
+                url: shown.clone(),
+                cause,
             })?;
         let writer = batch::Writer::start(pool.clone(), options.write_queue);
         let store = Store {

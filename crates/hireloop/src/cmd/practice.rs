@@ -14,7 +14,7 @@ use anyhow::{Context, Result, anyhow, bail};
 use clap::{Args, ValueEnum};
 use hireloop_core::content::Content;
 use hireloop_practice::{LoopReport, PracticeError, PracticeSetup};
-use hireloop_store::{Backend, LoopKind, LoopStatus, NewUser, Store, StoreOptions, User, redact};
+use hireloop_store::{Backend, LoopKind, LoopStatus, NewUser, Store, StoreOptions, User};
 use hireloop_web::service::{self, LoopState};
 use hireloop_web::{AppState, Settings, WebError};
 
@@ -147,16 +147,14 @@ pub fn run(content: Content, args: &PracticeArgs) -> Result<()> {
     let content: &'static Content = Box::leak(Box::new(content));
     let url = database_url(&args.db);
     let rt = runtime()?;
-    let store = rt
-        .block_on(Store::open_with(
-            &url,
-            &StoreOptions {
-                max_connections: 2,
-                migrate: true,
-                ..StoreOptions::default()
-            },
-        ))
-        .with_context(|| format!("cannot open the database {}", redact(&url)))?;
+    let store = rt.block_on(Store::open_with(
+        &url,
+        &StoreOptions {
+            max_connections: 2,
+            migrate: true,
+            ..StoreOptions::default()
+        },
+    ))?;
     let state = AppState::new(store.clone(), content, Settings::default());
     let mut input = Input::stdin();
     let user = match sign_in(&rt, &state, &mut input, &email, args.name.as_deref()) {

@@ -97,8 +97,7 @@ pub fn serve(content: Content, args: &ServeArgs) -> Result<()> {
                 ..StoreOptions::default()
             },
         )
-        .await
-        .with_context(|| format!("cannot open the database {}", redact(&url)))?;
+        .await?;
         let listener = tokio::net::TcpListener::bind(&args.addr)
             .await
             .with_context(|| format!("cannot listen on {}", args.addr))?;
