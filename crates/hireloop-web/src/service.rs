@@ -431,6 +431,17 @@ async fn next_card(
     })
 }
 
+/// The user's review cards, soonest due first (as the store orders them).
+pub async fn review_cards(state: &AppState, user_id: &str) -> Result<Vec<Card>, WebError> {
+    Ok(state
+        .store()
+        .cards(user_id)
+        .await?
+        .iter()
+        .filter_map(|c| serde_json::from_str(&c.card).ok())
+        .collect())
+}
+
 /// Records a review of `subject` graded by a 0–4 score in the spaced-repetition schedule.
 pub async fn review_subject(
     state: &AppState,

@@ -10,7 +10,7 @@ use axum::routing::{get, post};
 use hireloop_practice::coach_json::CoachGrade;
 use hireloop_practice::feedback::FeedbackDetail;
 use hireloop_practice::outcome::Outcome;
-use hireloop_practice::schedule::Card;
+
 use hireloop_practice::{ItemFeedback, ItemKind, LoopReport, PracticeSetup, report};
 use serde::Deserialize;
 
@@ -168,24 +168,17 @@ async fn dashboard_with(
         });
     }
     let now = state.now_ms();
-    let cards: Vec<Card> = state
-        .store()
-        .cards(uid)
-        .await?
-        .iter()
-        .filter_map(|c| serde_json::from_str(&c.card).ok())
-        .collect();
+    let cards = service::review_cards(state, uid).await?;
     let due = cards
         .iter()
         .take(6)
-        .map(|c| DueRow {
-            label: subject_label(state, &c.subject),
-            when: if c.due_ms <= now {
-                "due now".to_owned()
-            } else {
-                format!("in {}", fmt_duration(c.due_ms - now))
-            },
-            overdue: c.due_ms <= now,
+        .map(|c| {
+            let (when, overdue) = super::progress::due_in_words(c.due_ms, now);
+            DueRow {
+                label: subject_label(state, &c.subject),
+                when,
+                overdue,
+            }
         })
         .collect();
     render(&DashboardPage {

@@ -10,7 +10,7 @@ use axum::response::Html;
 use axum::routing::get;
 use hireloop_practice::ItemFeedback;
 use hireloop_practice::progress::{Attempt, Direction, Progress, SelfRating};
-use hireloop_practice::schedule::Card;
+
 use hireloop_practice::stories::Story;
 use hireloop_report::svg;
 
@@ -419,18 +419,7 @@ async fn page(
             (r.id, title)
         })
         .collect();
-    let mut cards: Vec<Card> = state
-        .store()
-        .cards(uid)
-        .await?
-        .iter()
-        .filter_map(|c| serde_json::from_str(&c.card).ok())
-        .collect();
-    cards.sort_by(|a, b| {
-        a.due_ms
-            .cmp(&b.due_ms)
-            .then_with(|| a.subject.cmp(&b.subject))
-    });
+    let cards = crate::service::review_cards(&state, uid).await?;
     let reviews: Vec<ReviewRow> = cards
         .iter()
         .map(|c| {
