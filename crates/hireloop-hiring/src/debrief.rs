@@ -1,0 +1,1 @@
+//! (debrief) — being written.

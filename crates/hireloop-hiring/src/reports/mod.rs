@@ -1,0 +1,1 @@
+//! Hiring reports — being written.

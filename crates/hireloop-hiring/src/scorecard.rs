@@ -1,0 +1,1 @@
+//! (scorecard) — being written.
