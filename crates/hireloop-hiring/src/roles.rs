@@ -21,8 +21,9 @@
 //! - The decision and its override with a written reason belong to the hiring manager of the
 //!   requisition. Overturning a bar raiser's veto is refused to every role: the veto is final, and
 //!   a changed mind is recorded by the bar raiser's own scorecard, not by someone else's override.
-//! - Submitting one's own scorecard is allowed to every staff role when assigned to the interview:
-//!   the assignment is the grant.
+//! - An assignment to an interview is itself a grant: whoever holds it, whatever their role, may
+//!   see the candidate, resume, schedule and kit, submit the scorecard, and join the debrief (a
+//!   hiring manager or admin may interview for another team).
 //! - A candidate sees their own application, schedule and assessment, and never a scorecard, a
 //!   debrief or an interview kit.
 //! - Identity (name, contact, photo) when the blind stage is on is visible only to admins and
@@ -321,28 +322,28 @@ use Scope::{Assigned as A, Never as N, Org as O, Own as W, Team as T, TeamOrAssi
 #[rustfmt::skip]
 pub const POLICY: &[Rule] = &[
     //                                                  admin rec  hm   int  br   cand
-    Rule { action: Action::RequisitionView,      scopes: [O,   O,   T,   A,   TA,  N], why: "interviewers see the requisitions they interview for" },
+    Rule { action: Action::RequisitionView,      scopes: [O,   O,   TA,  A,   TA,  N], why: "people assigned to an interview see the requisition they interview for" },
     Rule { action: Action::RequisitionCreate,    scopes: [O,   O,   N,   N,   N,   N], why: "admins and recruiters open requisitions" },
     Rule { action: Action::RequisitionEdit,      scopes: [O,   T,   T,   N,   N,   N], why: "the requisition's own team edits it" },
     Rule { action: Action::RequisitionClose,     scopes: [O,   T,   T,   N,   N,   N], why: "the requisition's own team closes it" },
     Rule { action: Action::TeamManage,           scopes: [O,   T,   T,   N,   N,   N], why: "admins staff any team; recruiters and hiring managers their own" },
-    Rule { action: Action::CandidateView,        scopes: [O,   O,   T,   A,   TA,  N], why: "interviewers see only the candidates they are assigned to" },
+    Rule { action: Action::CandidateView,        scopes: [O,   O,   TA,  A,   TA,  N], why: "interviewers see only the candidates they are assigned to" },
     Rule { action: Action::CandidateCreate,      scopes: [O,   O,   T,   N,   N,   N], why: "sourcing is recruiting work; hiring managers add referrals to their requisitions" },
     Rule { action: Action::CandidateImport,      scopes: [O,   O,   N,   N,   N,   N], why: "bulk imports are for admins and recruiters" },
-    Rule { action: Action::ResumeView,           scopes: [O,   O,   T,   A,   TA,  N], why: "evaluators read the resume of the candidates they evaluate" },
+    Rule { action: Action::ResumeView,           scopes: [O,   O,   TA,  A,   TA,  N], why: "evaluators read the resume of the candidates they evaluate" },
     Rule { action: Action::IdentityView,         scopes: [O,   O,   N,   N,   N,   N], why: "under blind review only the people who contact candidates see who they are" },
     Rule { action: Action::ApplicationMove,      scopes: [N,   T,   T,   N,   N,   N], why: "the hiring team moves its applications" },
     Rule { action: Action::ApplicationReject,    scopes: [N,   T,   T,   N,   N,   N], why: "the hiring team rejects; the bar raiser rejects through the veto" },
     Rule { action: Action::ApplicationWithdraw,  scopes: [N,   T,   N,   N,   N,   W], why: "a candidate withdraws, or a recruiter records it for them" },
     Rule { action: Action::AssessmentLinkSend,   scopes: [N,   T,   N,   N,   N,   N], why: "recruiters send assessment links" },
-    Rule { action: Action::ScheduleView,         scopes: [N,   T,   T,   A,   TA,  W], why: "people see the interviews they take part in" },
+    Rule { action: Action::ScheduleView,         scopes: [A,   TA,  TA,  A,   TA,  W], why: "people see the interviews they take part in" },
     Rule { action: Action::InterviewSchedule,    scopes: [N,   T,   N,   N,   N,   N], why: "recruiters coordinate the calendar" },
     Rule { action: Action::InterviewReschedule,  scopes: [N,   T,   N,   N,   N,   N], why: "recruiters coordinate the calendar" },
     Rule { action: Action::InterviewCancel,      scopes: [N,   T,   N,   N,   N,   N], why: "recruiters coordinate the calendar" },
-    Rule { action: Action::KitView,              scopes: [N,   T,   T,   A,   TA,  N], why: "the kit holds the questions, never shown to candidates" },
+    Rule { action: Action::KitView,              scopes: [A,   TA,  TA,  A,   TA,  N], why: "the kit holds the questions, never shown to candidates" },
     Rule { action: Action::ScorecardSubmit,      scopes: [A,   A,   A,   A,   A,   N], why: "only the person assigned to an interview submits its scorecard" },
-    Rule { action: Action::ScorecardViewOthers,  scopes: [N,   T,   T,   A,   TA,  N], why: "panelists also wait until their own scorecard is in; candidates never see scorecards" },
-    Rule { action: Action::DebriefView,          scopes: [N,   T,   T,   A,   TA,  N], why: "the debrief is for the panel and the hiring team" },
+    Rule { action: Action::ScorecardViewOthers,  scopes: [A,   TA,  TA,  A,   TA,  N], why: "panelists also wait until their own scorecard is in; candidates never see scorecards" },
+    Rule { action: Action::DebriefView,          scopes: [A,   TA,  TA,  A,   TA,  N], why: "the debrief is for the panel and the hiring team" },
     Rule { action: Action::DecisionDecide,       scopes: [N,   N,   T,   N,   N,   N], why: "the hiring manager of the requisition decides" },
     Rule { action: Action::DecisionOverride,     scopes: [N,   N,   T,   N,   N,   N], why: "the hiring manager may override, with a written reason" },
     Rule { action: Action::DecisionOverturnVeto, scopes: [N,   N,   N,   N,   N,   N], why: "a bar raiser's veto is final" },
