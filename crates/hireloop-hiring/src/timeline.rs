@@ -182,7 +182,7 @@ fn check(plan: &Plan, h: &History, now_ms: i64) -> Vec<HistoryProblem> {
             push(
                 format!("{path}.stage"),
                 format!(
-                    "unknown stage `{}`; the plan's stages are {}",
+                    "stage `{}` is not in this plan; its stages are {}",
                     v.stage,
                     ids.join(", ")
                 ),

@@ -2,6 +2,8 @@
 //! checks of the flags and the decision step, and the property that the coach never changes the
 //! verdict.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
 mod rules_support;
 
 use std::collections::BTreeMap;
@@ -54,22 +56,28 @@ fn submitted(candidate: &Candidate, card: Card) -> Submitted {
     let (_, round) = plan
         .round(&card.round)
         .unwrap_or_else(|| panic!("round {} is not in the plan", card.round));
-    let dims: Vec<&str> = round.dimensions.iter().map(|w| w.dimension.as_str()).collect();
+    let dims: Vec<&str> = round
+        .dimensions
+        .iter()
+        .map(|w| w.dimension.as_str())
+        .collect();
     let mut input = ScorecardInput {
         ratings: card.ratings,
         notes: card.notes,
         recommendation: Some(card.recommendation),
-        summary: Some(format!("{} on {}: {}", card.interviewer, card.round, card.recommendation)),
+        summary: Some(format!(
+            "{} on {}: {}",
+            card.interviewer, card.round, card.recommendation
+        )),
     };
     for d in &dims {
         if let Some(all) = card.all {
             input.ratings.entry(d.to_string()).or_insert(all);
         }
         if matches!(input.ratings.get(*d), Some(Rating::Score(1 | 4))) {
-            input
-                .notes
-                .entry(d.to_string())
-                .or_insert_with(|| format!("What {} showed on {d}, written down.", card.interviewer));
+            input.notes.entry(d.to_string()).or_insert_with(|| {
+                format!("What {} showed on {d}, written down.", card.interviewer)
+            });
         }
     }
     let scorecard = validate(&dims, &input)
@@ -185,7 +193,11 @@ fn an_empty_panel_is_incomplete_and_every_round_lacks_evidence() {
     assert_eq!(d.decision.verdict, Verdict::Incomplete);
     assert!(d.disagreements.is_empty());
     assert_eq!(d.missing_evidence.len(), d.rounds.len());
-    assert!(d.missing_evidence.iter().all(|f| f.kind == FlagKind::RoundNotEvaluated));
+    assert!(
+        d.missing_evidence
+            .iter()
+            .all(|f| f.kind == FlagKind::RoundNotEvaluated)
+    );
 }
 
 #[test]
@@ -193,7 +205,11 @@ fn the_veto_is_respected_however_strong_the_other_rounds() {
     let d = debrief(
         content(),
         pipeline(),
-        &build(case(full_loop(4, Recommendation::StrongYes, Recommendation::No))),
+        &build(case(full_loop(
+            4,
+            Recommendation::StrongYes,
+            Recommendation::No,
+        ))),
     )
     .unwrap();
     assert!(d.decision.vetoed);
@@ -207,7 +223,11 @@ fn all_no_evidence_flags_every_dimension_of_the_round() {
     cards[3].all = Some(Rating::NoEvidence);
     cards[3].recommendation = Recommendation::NoDecision;
     let d = debrief(content(), pipeline(), &build(case(cards))).unwrap();
-    let design = d.rounds.iter().find(|r| r.round == "product-design").unwrap();
+    let design = d
+        .rounds
+        .iter()
+        .find(|r| r.round == "product-design")
+        .unwrap();
     let n = design.dimensions.len();
     let flags: Vec<FlagKind> = d
         .missing_evidence
@@ -215,8 +235,20 @@ fn all_no_evidence_flags_every_dimension_of_the_round() {
         .filter(|f| f.round == "product-design")
         .map(|f| f.kind)
         .collect();
-    assert_eq!(flags.iter().filter(|k| **k == FlagKind::NoEvidenceRating).count(), n);
-    assert_eq!(flags.iter().filter(|k| **k == FlagKind::DimensionWithoutEvidence).count(), n);
+    assert_eq!(
+        flags
+            .iter()
+            .filter(|k| **k == FlagKind::NoEvidenceRating)
+            .count(),
+        n
+    );
+    assert_eq!(
+        flags
+            .iter()
+            .filter(|k| **k == FlagKind::DimensionWithoutEvidence)
+            .count(),
+        n
+    );
     // The engine scores the stage from the round that has evidence (product-data), so the stage
     // passes; the debrief's flags are what tells the panel that a whole round showed nothing.
     assert_eq!(d.decision.verdict, Verdict::Hire);
@@ -225,7 +257,13 @@ fn all_no_evidence_flags_every_dimension_of_the_round() {
 #[test]
 fn disagreement_is_a_spread_of_two_or_a_hire_no_hire_split() {
     let mut cards = full_loop(3, Recommendation::Yes, Recommendation::Yes);
-    let mut second = card("product-design", "sun", LoopRole::Interviewer, 3, Recommendation::No);
+    let mut second = card(
+        "product-design",
+        "sun",
+        LoopRole::Interviewer,
+        3,
+        Recommendation::No,
+    );
     second.ratings.insert("structure".into(), Rating::Score(1));
     second.ratings.insert("ecosystem".into(), Rating::Score(2));
     cards.push(second);
@@ -245,7 +283,13 @@ fn disagreement_is_a_spread_of_two_or_a_hire_no_hire_split() {
     );
     // no_decision next to yes is not a split.
     let mut cards = full_loop(3, Recommendation::Yes, Recommendation::Yes);
-    cards.push(card("product-data", "he", LoopRole::Interviewer, 3, Recommendation::NoDecision));
+    cards.push(card(
+        "product-data",
+        "he",
+        LoopRole::Interviewer,
+        3,
+        Recommendation::NoDecision,
+    ));
     let d = debrief(content(), pipeline(), &build(case(cards))).unwrap();
     assert!(d.disagreements.is_empty());
 }
@@ -254,8 +298,14 @@ fn disagreement_is_a_spread_of_two_or_a_hire_no_hire_split() {
 fn an_assigned_interviewer_without_a_scorecard_is_flagged() {
     let mut c = case(full_loop(3, Recommendation::Yes, Recommendation::Yes));
     c.assigned = vec![
-        Seat { round: "product-data".into(), interviewer: "wu".into() },
-        Seat { round: "product-data".into(), interviewer: "ma".into() },
+        Seat {
+            round: "product-data".into(),
+            interviewer: "wu".into(),
+        },
+        Seat {
+            round: "product-data".into(),
+            interviewer: "ma".into(),
+        },
     ];
     let d = debrief(content(), pipeline(), &build(c)).unwrap();
     let missing: Vec<(&str, Option<&str>)> = d
@@ -271,18 +321,36 @@ fn an_assigned_interviewer_without_a_scorecard_is_flagged() {
 fn an_override_needs_a_written_reason_and_then_decides() {
     let cards = || full_loop(2, Recommendation::No, Recommendation::Yes);
     let mut c = case(cards());
-    c.override_ = Some(Override { decision: Verdict::Hire, reason: Some("  too short ".into()), by: Some("hm".into()) });
+    c.override_ = Some(Override {
+        decision: Verdict::Hire,
+        reason: Some("  too short ".into()),
+        by: Some("hm".into()),
+    });
     let err = debrief(content(), pipeline(), &build(c)).unwrap_err();
-    assert!(matches!(err, DecisionError::OverrideWithoutReason { decision: Verdict::Hire, mechanical: Verdict::Reject }));
+    assert!(matches!(
+        err,
+        DecisionError::OverrideWithoutReason {
+            decision: Verdict::Hire,
+            mechanical: Verdict::Reject
+        }
+    ));
 
     let mut c = case(cards());
-    c.override_ = Some(Override { decision: Verdict::Hire, reason: None, by: None });
+    c.override_ = Some(Override {
+        decision: Verdict::Hire,
+        reason: None,
+        by: None,
+    });
     assert!(debrief(content(), pipeline(), &build(c)).is_err());
 
     let mut c = case(cards());
     let reason = "Strong referral; the data round was cut short by an outage.";
     assert!(reason.len() >= MIN_REASON_CHARS);
-    c.override_ = Some(Override { decision: Verdict::Hire, reason: Some(reason.into()), by: Some("hm".into()) });
+    c.override_ = Some(Override {
+        decision: Verdict::Hire,
+        reason: Some(reason.into()),
+        by: Some("hm".into()),
+    });
     let d = debrief(content(), pipeline(), &build(c)).unwrap();
     assert_eq!(d.decision.mechanical, Verdict::Reject);
     assert_eq!(d.decision.verdict, Verdict::Hire);
@@ -297,7 +365,11 @@ fn a_coach_marked_as_a_person_is_still_only_advice() {
     let mut c = case(full_loop(3, Recommendation::Yes, Recommendation::No));
     c.coach = vec![Evaluation {
         round: "bar-raiser".into(),
-        evaluator: Evaluator { name: "coach".into(), role: LoopRole::BarRaiser, kind: EvaluatorKind::Person },
+        evaluator: Evaluator {
+            name: "coach".into(),
+            role: LoopRole::BarRaiser,
+            kind: EvaluatorKind::Person,
+        },
         ratings: BTreeMap::new(),
         recommendation: Recommendation::StrongYes,
         notes: None,

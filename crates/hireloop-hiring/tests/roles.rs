@@ -1,6 +1,8 @@
 //! The permission policy: an exhaustive snapshot of the matrix, and the key rules asserted one by
 //! one so that a snapshot accepted in a hurry cannot quietly weaken them.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
 mod rules_support;
 
 use hireloop_hiring::roles::{
@@ -35,8 +37,12 @@ fn every_action_has_exactly_one_row_in_table_order() {
 #[test]
 fn the_matrix_covers_every_combination_once() {
     let m = matrix();
-    assert_eq!(m.len(), Role::ALL.len() * Action::ALL.len() * Relation::ALL.len());
-    let mut keys: Vec<(Role, Action, Relation)> = m.iter().map(|(r, a, l, _)| (*r, *a, *l)).collect();
+    assert_eq!(
+        m.len(),
+        Role::ALL.len() * Action::ALL.len() * Relation::ALL.len()
+    );
+    let mut keys: Vec<(Role, Action, Relation)> =
+        m.iter().map(|(r, a, l, _)| (*r, *a, *l)).collect();
     keys.sort();
     keys.dedup();
     assert_eq!(keys.len(), m.len());
@@ -47,7 +53,14 @@ fn ids_are_stable_snake_case_and_round_trip_through_serde() {
     let ids: Vec<&str> = Role::ALL.iter().map(|r| r.id()).collect();
     assert_eq!(
         ids,
-        ["admin", "recruiter", "hiring_manager", "interviewer", "bar_raiser", "candidate"]
+        [
+            "admin",
+            "recruiter",
+            "hiring_manager",
+            "interviewer",
+            "bar_raiser",
+            "candidate"
+        ]
     );
     for role in Role::ALL {
         let json = serde_json::to_string(&role).unwrap();
@@ -73,12 +86,36 @@ fn interviewers_act_only_where_they_are_assigned() {
             assert_eq!(relation, Relation::Assigned, "{action}");
         }
     }
-    assert!(allowed(Role::Interviewer, Action::KitView, Relation::Assigned));
-    assert!(allowed(Role::Interviewer, Action::ScorecardSubmit, Relation::Assigned));
-    assert!(!allowed(Role::Interviewer, Action::CandidateView, Relation::None));
-    assert!(!allowed(Role::Interviewer, Action::CandidateView, Relation::HiringTeam));
-    assert!(!allowed(Role::Interviewer, Action::IdentityView, Relation::Assigned));
-    assert!(!allowed(Role::Interviewer, Action::DecisionDecide, Relation::Assigned));
+    assert!(allowed(
+        Role::Interviewer,
+        Action::KitView,
+        Relation::Assigned
+    ));
+    assert!(allowed(
+        Role::Interviewer,
+        Action::ScorecardSubmit,
+        Relation::Assigned
+    ));
+    assert!(!allowed(
+        Role::Interviewer,
+        Action::CandidateView,
+        Relation::None
+    ));
+    assert!(!allowed(
+        Role::Interviewer,
+        Action::CandidateView,
+        Relation::HiringTeam
+    ));
+    assert!(!allowed(
+        Role::Interviewer,
+        Action::IdentityView,
+        Relation::Assigned
+    ));
+    assert!(!allowed(
+        Role::Interviewer,
+        Action::DecisionDecide,
+        Relation::Assigned
+    ));
 }
 
 #[test]
@@ -90,17 +127,27 @@ fn the_bar_raiser_never_makes_or_approves_offers_nor_decides() {
             Action::DecisionDecide,
             Action::DecisionOverride,
         ] {
-            assert!(!allowed(Role::BarRaiser, action, relation), "{action} {relation}");
+            assert!(
+                !allowed(Role::BarRaiser, action, relation),
+                "{action} {relation}"
+            );
         }
     }
     // The veto works through their own scorecard.
-    assert!(allowed(Role::BarRaiser, Action::ScorecardSubmit, Relation::Assigned));
+    assert!(allowed(
+        Role::BarRaiser,
+        Action::ScorecardSubmit,
+        Relation::Assigned
+    ));
 }
 
 #[test]
 fn a_veto_cannot_be_overturned_by_anyone() {
     for role in Role::ALL {
-        assert!(granted(role, Action::DecisionOverturnVeto).is_empty(), "{role}");
+        assert!(
+            granted(role, Action::DecisionOverturnVeto).is_empty(),
+            "{role}"
+        );
     }
 }
 
@@ -137,19 +184,37 @@ fn candidates_see_only_their_own_application_and_never_scorecards() {
             Action::ResumeView,
             Action::CandidateView,
         ] {
-            assert!(!allowed(Role::Candidate, action, relation), "{action} {relation}");
+            assert!(
+                !allowed(Role::Candidate, action, relation),
+                "{action} {relation}"
+            );
         }
     }
-    assert!(allowed(Role::Candidate, Action::OwnApplicationView, Relation::OwnApplication));
-    assert!(allowed(Role::Candidate, Action::AssessmentTake, Relation::OwnApplication));
-    assert!(allowed(Role::Candidate, Action::ApplicationWithdraw, Relation::OwnApplication));
+    assert!(allowed(
+        Role::Candidate,
+        Action::OwnApplicationView,
+        Relation::OwnApplication
+    ));
+    assert!(allowed(
+        Role::Candidate,
+        Action::AssessmentTake,
+        Relation::OwnApplication
+    ));
+    assert!(allowed(
+        Role::Candidate,
+        Action::ApplicationWithdraw,
+        Relation::OwnApplication
+    ));
 }
 
 #[test]
 fn staff_never_act_through_an_own_application_relation() {
     for role in Role::ALL.into_iter().filter(|r| r.is_staff()) {
         for &action in Action::ALL {
-            assert!(!allowed(role, action, Relation::OwnApplication), "{role} {action}");
+            assert!(
+                !allowed(role, action, Relation::OwnApplication),
+                "{role} {action}"
+            );
         }
     }
 }
@@ -191,8 +256,16 @@ fn admins_administer_but_do_not_run_loops() {
         assert!(granted(Role::Admin, action).is_empty(), "{action}");
     }
     // Only an assignment to an interview lets an admin into a loop, like anyone else.
-    for action in [Action::ScorecardViewOthers, Action::DebriefView, Action::KitView] {
-        assert_eq!(granted(Role::Admin, action), [Relation::Assigned], "{action}");
+    for action in [
+        Action::ScorecardViewOthers,
+        Action::DebriefView,
+        Action::KitView,
+    ] {
+        assert_eq!(
+            granted(Role::Admin, action),
+            [Relation::Assigned],
+            "{action}"
+        );
     }
     assert!(allowed(Role::Admin, Action::TeamManage, Relation::None));
     assert!(allowed(Role::Admin, Action::OfferApprove, Relation::None));
@@ -200,22 +273,35 @@ fn admins_administer_but_do_not_run_loops() {
 
 #[test]
 fn blind_review_hides_identity_from_evaluators() {
-    for role in [Role::HiringManager, Role::Interviewer, Role::BarRaiser, Role::Candidate] {
+    for role in [
+        Role::HiringManager,
+        Role::Interviewer,
+        Role::BarRaiser,
+        Role::Candidate,
+    ] {
         assert!(granted(role, Action::IdentityView).is_empty(), "{role}");
     }
-    assert!(allowed(Role::Recruiter, Action::IdentityView, Relation::None));
+    assert!(allowed(
+        Role::Recruiter,
+        Action::IdentityView,
+        Relation::None
+    ));
 }
 
 #[test]
 fn a_denial_names_the_role_the_action_and_the_reason() {
-    let Access::Denied { reason } = decide(Role::Recruiter, Action::CandidateErase, Relation::HiringTeam)
-    else {
+    let Access::Denied { reason } = decide(
+        Role::Recruiter,
+        Action::CandidateErase,
+        Relation::HiringTeam,
+    ) else {
         panic!("recruiters do not erase");
     };
     assert!(reason.contains("`recruiter`"), "{reason}");
     assert!(reason.contains("`candidate_erase`"), "{reason}");
     assert!(reason.contains("only admins erase"), "{reason}");
-    let Access::Denied { reason } = decide(Role::Interviewer, Action::KitView, Relation::None) else {
+    let Access::Denied { reason } = decide(Role::Interviewer, Action::KitView, Relation::None)
+    else {
         panic!("an unassigned interviewer sees no kit");
     };
     assert!(reason.contains("only when assigned"), "{reason}");
@@ -225,10 +311,21 @@ fn a_denial_names_the_role_the_action_and_the_reason() {
 fn decide_any_allows_when_any_relation_allows_and_refuses_conflicts_of_interest() {
     // A hiring manager who also interviews keeps their team rights.
     assert!(
-        decide_any(Role::HiringManager, Action::DecisionDecide, &[Relation::Assigned, Relation::HiringTeam])
-            .is_allowed()
+        decide_any(
+            Role::HiringManager,
+            Action::DecisionDecide,
+            &[Relation::Assigned, Relation::HiringTeam]
+        )
+        .is_allowed()
     );
-    assert!(!decide_any(Role::HiringManager, Action::DecisionDecide, &[Relation::Assigned]).is_allowed());
+    assert!(
+        !decide_any(
+            Role::HiringManager,
+            Action::DecisionDecide,
+            &[Relation::Assigned]
+        )
+        .is_allowed()
+    );
     // A recruiter applying internally cannot see their own loop, even with org-wide rights.
     let access = decide_any(
         Role::Recruiter,

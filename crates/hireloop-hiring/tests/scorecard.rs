@@ -1,5 +1,7 @@
 //! Scorecards: validation (data-driven, every problem at once), visibility and overdue reminders.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
 mod rules_support;
 
 use std::collections::BTreeMap;
@@ -49,7 +51,10 @@ fn input(ratings: &[(&str, Rating)], rec: Option<Recommendation>) -> ScorecardIn
 fn every_problem_is_reported_at_once_with_field_paths() {
     let dims = ["structure", "metrics", "ownership"];
     let mut bad = input(
-        &[("structure", Rating::Score(4)), ("strucure", Rating::Score(3))],
+        &[
+            ("structure", Rating::Score(4)),
+            ("strucure", Rating::Score(3)),
+        ],
         None,
     );
     bad.summary = None;
@@ -66,14 +71,21 @@ fn every_problem_is_reported_at_once_with_field_paths() {
             "summary"
         ]
     );
-    assert!(problems[0].message.contains("structure, metrics, ownership"));
+    assert!(
+        problems[0]
+            .message
+            .contains("structure, metrics, ownership")
+    );
 }
 
 #[test]
 fn no_evidence_is_an_answer_but_a_missing_rating_is_not() {
     let dims = ["star", "ownership"];
     let all = input(
-        &[("star", Rating::NoEvidence), ("ownership", Rating::NoEvidence)],
+        &[
+            ("star", Rating::NoEvidence),
+            ("ownership", Rating::NoEvidence),
+        ],
         Some(Recommendation::NoDecision),
     );
     let card = validate(&dims, &all).unwrap();
@@ -88,15 +100,32 @@ fn no_evidence_is_an_answer_but_a_missing_rating_is_not() {
 fn extreme_ratings_need_a_note_of_the_minimum_length_middle_ones_do_not() {
     let dims = ["metrics"];
     for (value, needs) in [(1, true), (2, false), (3, false), (4, true)] {
-        let mut card = input(&[("metrics", Rating::Score(value))], Some(Recommendation::Yes));
-        assert_eq!(validate(&dims, &card).is_err(), needs, "rating {value} without a note");
-        card.notes.insert("metrics".into(), "x".repeat(MIN_NOTE_CHARS - 1));
-        assert_eq!(validate(&dims, &card).is_err(), needs, "rating {value}, note too short");
-        // Whitespace does not count towards the minimum.
+        let mut card = input(
+            &[("metrics", Rating::Score(value))],
+            Some(Recommendation::Yes),
+        );
+        assert_eq!(
+            validate(&dims, &card).is_err(),
+            needs,
+            "rating {value} without a note"
+        );
         card.notes
-            .insert("metrics".into(), format!("   {}   ", "y".repeat(MIN_NOTE_CHARS)));
+            .insert("metrics".into(), "x".repeat(MIN_NOTE_CHARS - 1));
+        assert_eq!(
+            validate(&dims, &card).is_err(),
+            needs,
+            "rating {value}, note too short"
+        );
+        // Whitespace does not count towards the minimum.
+        card.notes.insert(
+            "metrics".into(),
+            format!("   {}   ", "y".repeat(MIN_NOTE_CHARS)),
+        );
         let ok = validate(&dims, &card).unwrap();
-        assert_eq!(ok.ratings[0].note.as_deref(), Some("y".repeat(MIN_NOTE_CHARS).as_str()));
+        assert_eq!(
+            ok.ratings[0].note.as_deref(),
+            Some("y".repeat(MIN_NOTE_CHARS).as_str())
+        );
     }
 }
 
@@ -114,7 +143,10 @@ fn the_valid_scorecard_becomes_a_person_evaluation_for_the_engine() {
     let card = validate(
         &["structure", "metrics"],
         &input(
-            &[("metrics", Rating::Score(3)), ("structure", Rating::NoEvidence)],
+            &[
+                ("metrics", Rating::Score(3)),
+                ("structure", Rating::NoEvidence),
+            ],
             Some(Recommendation::Yes),
         ),
     )
@@ -139,8 +171,14 @@ fn visibility_follows_the_panel_rule_and_the_role() {
     use Role::*;
     // On the panel, any role waits for its own scorecard.
     for role in [Admin, Recruiter, HiringManager, Interviewer, BarRaiser] {
-        assert!(!can_see_others(role, true, false), "{role} on the panel, not submitted");
-        assert!(can_see_others(role, true, true), "{role} on the panel, submitted");
+        assert!(
+            !can_see_others(role, true, false),
+            "{role} on the panel, not submitted"
+        );
+        assert!(
+            can_see_others(role, true, true),
+            "{role} on the panel, submitted"
+        );
     }
     // Off the panel.
     assert!(can_see_others(Recruiter, false, false));
@@ -186,7 +224,13 @@ fn overdue_lists_unsubmitted_past_due_scorecards_latest_first() {
     );
     let got: Vec<(&str, &str, i64)> = list
         .iter()
-        .map(|o| (o.application.as_str(), o.interviewer.as_str(), o.late_by_ms / hour))
+        .map(|o| {
+            (
+                o.application.as_str(),
+                o.interviewer.as_str(),
+                o.late_by_ms / hour,
+            )
+        })
         .collect();
     assert_eq!(got, [("a0", "li", 40), ("a1", "wu", 40), ("a1", "lin", 10)]);
     assert!(overdue(&[], now).is_empty());
