@@ -14,6 +14,7 @@ use hireloop_core::pipeline::{Pipeline, PlannedRound, Profile, Role as LoopRole}
 use hireloop_core::{Rating, Recommendation};
 use serde::{Deserialize, Serialize};
 
+use crate::roles::{self, Access, Action, Relation, Role};
 use crate::scorecard::Scorecard;
 
 /// Two ratings of one dimension at least this far apart are a disagreement (2 against 4, 1
@@ -48,7 +49,8 @@ pub struct Seat {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct DebriefInput {
-    /// Pipeline id; the built-in `alibaba-pm` when absent.
+    /// Pipeline id, for the caller that looks the pipeline up; [`debrief`] uses the pipeline it
+    /// is given.
     #[serde(default)]
     pub pipeline: Option<String>,
     /// The candidate's level and region, which select the plan.
@@ -452,4 +454,23 @@ fn flag_round(view: &RoundView, disagreements: &mut Vec<Flag>, missing: &mut Vec
             });
         }
     }
+}
+
+/// May this member record the debrief's override? Overriding needs
+/// [`Action::DecisionOverride`]; an override that overturns the bar raiser's veto needs
+/// [`Action::DecisionOverturnVeto`] as well, which the policy grants nobody. A debrief without an
+/// override needs only [`Action::DecisionDecide`].
+pub fn override_access(role: Role, relations: &[Relation], debrief: &Debrief) -> Access {
+    let needed: &[Action] = match &debrief.decision.override_ {
+        None => &[Action::DecisionDecide],
+        Some(o) if o.overturns_veto => &[Action::DecisionOverride, Action::DecisionOverturnVeto],
+        Some(_) => &[Action::DecisionOverride],
+    };
+    for &action in needed {
+        let access = roles::decide_any(role, action, relations);
+        if !access.is_allowed() {
+            return access;
+        }
+    }
+    Access::Allowed
 }

@@ -361,6 +361,45 @@ fn an_override_needs_a_written_reason_and_then_decides() {
 }
 
 #[test]
+fn only_the_hiring_manager_records_an_override_and_nobody_overturns_a_veto() {
+    use hireloop_hiring::debrief::override_access;
+    use hireloop_hiring::roles::{Relation, Role};
+    let reason = "Strong referral; the data round was cut short by an outage.";
+    let with_override = |br: Recommendation| {
+        let mut c = case(full_loop(2, Recommendation::No, br));
+        c.override_ = Some(Override {
+            decision: Verdict::Hire,
+            reason: Some(reason.into()),
+            by: Some("hm".into()),
+        });
+        debrief(content(), pipeline(), &build(c)).unwrap()
+    };
+    let plain = with_override(Recommendation::Yes);
+    let team = [Relation::HiringTeam, Relation::Assigned];
+    assert!(override_access(Role::HiringManager, &team, &plain).is_allowed());
+    assert!(!override_access(Role::HiringManager, &[Relation::Assigned], &plain).is_allowed());
+    assert!(!override_access(Role::Recruiter, &team, &plain).is_allowed());
+    assert!(!override_access(Role::BarRaiser, &team, &plain).is_allowed());
+    let vetoed = with_override(Recommendation::StrongNo);
+    assert!(vetoed.decision.override_.as_ref().unwrap().overturns_veto);
+    for role in Role::ALL {
+        assert!(
+            !override_access(role, &team, &vetoed).is_allowed(),
+            "{role}"
+        );
+    }
+    // Without an override, recording the decision needs the right to decide.
+    let none = debrief(
+        content(),
+        pipeline(),
+        &build(case(full_loop(3, Recommendation::Yes, Recommendation::Yes))),
+    )
+    .unwrap();
+    assert!(override_access(Role::HiringManager, &[Relation::HiringTeam], &none).is_allowed());
+    assert!(!override_access(Role::Admin, &[Relation::None], &none).is_allowed());
+}
+
+#[test]
 fn a_coach_marked_as_a_person_is_still_only_advice() {
     let mut c = case(full_loop(3, Recommendation::Yes, Recommendation::No));
     c.coach = vec![Evaluation {
