@@ -9,8 +9,8 @@
 //!
 //! A candidate may ask to be erased, and the log must survive that. So the hash covers only a
 //! *digest* of the free-form `detail`, never the detail itself: the store may replace an entry by
-//! [`erase`]d copy (detail dropped, `detail_erased` set) and the chain still verifies, while the
-//! digest keeps proving that the entry said *something* at that point.
+//! its [`erase`]d copy (detail dropped, `detail_erased` set) and the chain still verifies, while
+//! the digest keeps proving that the entry said *something* at that point.
 //!
 //! The other fields — `actor`, `action`, `subject` — are hashed directly and therefore stay
 //! forever. **Never put personal data in them**: the actor is a user id or `"system"`, the action
@@ -29,6 +29,10 @@
 //! `detail_digest` and `prev_hash`, each as an 8-byte big-endian byte length and its UTF-8 bytes.
 //! Length prefixes make the encoding unambiguous: no two different entries hash the same input.
 //! The first entry's `prev_hash` is [`GENESIS`].
+//!
+//! Key order never matters to the digest, but numbers are written as serde_json prints them, so
+//! a store must hand back the detail with its numbers as they were (JSON text or PostgreSQL
+//! `jsonb` do; a layer that turned `1.0` into `1` would break the digest of that entry).
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
