@@ -1,0 +1,251 @@
+//! Inter-rater agreement: Krippendorff's alpha over units = (application, rubric dimension).
+//!
+//! Alpha compares the disagreement observed inside units with the disagreement expected if the
+//! same values were paired at random: `alpha = 1 - D_o / D_e`. 1 is perfect agreement, 0 is no
+//! better than chance, below 0 is systematic disagreement. It allows any number of raters per
+//! unit and missing values: units with fewer than two values are not pairable and are left out.
+//!
+//! Computed from the coincidence matrix (Krippendorff, "Computing Krippendorff's
+//! alpha-reliability", 2011): every ordered pair of values from different raters in a unit with
+//! `m` values adds `1 / (m - 1)`. Every scorecard is one rater, so an interviewer who rated the
+//! same dimension of the same application in two rounds contributes two values.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::{Deserialize, Serialize};
+
+use super::facts::rating_value;
+use super::stats::finite;
+use super::{ReportError, ScorecardFacts};
+
+/// How far apart two values are, for alpha.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Metric {
+    /// Values are categories: equal or not.
+    Nominal,
+    /// Values are ranks: the distance counts how many values lie between them.
+    Ordinal,
+    /// Values are on an interval scale: squared difference.
+    Interval,
+}
+
+/// A coincidence matrix over a small sorted set of values.
+struct Coincidences {
+    /// The distinct values, sorted.
+    values: Vec<u8>,
+    /// Position of each possible `u8` in `values`.
+    slot: [usize; 256],
+    /// `o[c * d + k]`, for `d` values.
+    o: Vec<f64>,
+    /// Units that had at least two values.
+    units: u64,
+    /// Scratch counts for one unit.
+    counts: Vec<u64>,
+}
+
+impl Coincidences {
+    fn new(values: Vec<u8>) -> Self {
+        let mut slot = [usize::MAX; 256];
+        for (i, v) in values.iter().enumerate() {
+            slot[usize::from(*v)] = i;
+        }
+        let d = values.len();
+        Coincidences {
+            values,
+            slot,
+            o: vec![0.0; d * d],
+            units: 0,
+            counts: vec![0; d],
+        }
+    }
+
+    /// Adds one unit's values (in any order). Values outside the set given to `new` are ignored;
+    /// callers build the set from the same values.
+    fn add_unit(&mut self, unit: &[u8]) {
+        let m = unit.len();
+        if m < 2 {
+            return;
+        }
+        self.units += 1;
+        self.counts.iter_mut().for_each(|c| *c = 0);
+        for v in unit {
+            if let Some(c) = self.counts.get_mut(self.slot[usize::from(*v)]) {
+                *c += 1;
+            }
+        }
+        let d = self.values.len();
+        let w = 1.0 / (m - 1) as f64;
+        for c in 0..d {
+            let nc = self.counts[c];
+            if nc == 0 {
+                continue;
+            }
+            for k in 0..d {
+                let nk = self.counts[k];
+                let pairs = if c == k {
+                    nc * nc.saturating_sub(1)
+                } else {
+                    nc * nk
+                };
+                self.o[c * d + k] += pairs as f64 * w;
+            }
+        }
+    }
+
+    /// Pairable values: the total of the matrix.
+    fn pairable(&self) -> f64 {
+        self.o.iter().sum()
+    }
+
+    /// Alpha under the metric; `None` when there are no pairable values or when every pairable
+    /// value is the same (expected disagreement is zero, so agreement cannot be told from chance).
+    fn alpha(&self, metric: Metric) -> Option<f64> {
+        let d = self.values.len();
+        let marg: Vec<f64> = (0..d)
+            .map(|c| self.o[c * d..(c + 1) * d].iter().sum())
+            .collect();
+        let n: f64 = marg.iter().sum();
+        if n <= 1.0 {
+            return None;
+        }
+        let delta2 = |c: usize, k: usize| -> f64 {
+            match metric {
+                Metric::Nominal => f64::from(u8::from(c != k)),
+                Metric::Interval => {
+                    let diff = f64::from(self.values[c]) - f64::from(self.values[k]);
+                    diff * diff
+                }
+                Metric::Ordinal => {
+                    let (lo, hi) = (c.min(k), c.max(k));
+                    let between: f64 = marg[lo..=hi].iter().sum();
+                    let x = between - (marg[c] + marg[k]) / 2.0;
+                    x * x
+                }
+            }
+        };
+        let (mut observed, mut expected) = (0.0, 0.0);
+        for c in 0..d {
+            for k in 0..d {
+                if c == k {
+                    continue;
+                }
+                let dd = delta2(c, k);
+                observed += self.o[c * d + k] * dd;
+                expected += marg[c] * marg[k] * dd;
+            }
+        }
+        if expected <= 0.0 {
+            return None;
+        }
+        finite(1.0 - (n - 1.0) * observed / expected)
+    }
+}
+
+/// Krippendorff's alpha for units of small integer values (each unit lists the values its raters
+/// gave; missing values are simply absent). `None` when undefined: no unit with two values, or no
+/// variation at all among the pairable values.
+pub fn krippendorff_alpha(units: &[Vec<u8>], metric: Metric) -> Option<f64> {
+    let mut seen = [false; 256];
+    for u in units.iter().filter(|u| u.len() > 1) {
+        for v in u {
+            seen[usize::from(*v)] = true;
+        }
+    }
+    let values = (0..=u8::MAX).filter(|v| seen[usize::from(*v)]).collect();
+    let mut co = Coincidences::new(values);
+    for u in units {
+        co.add_unit(u);
+    }
+    co.alpha(metric)
+}
+
+/// Alpha for one dimension, or for all dimensions pooled.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AlphaRow {
+    /// The rubric dimension id; `None` for all dimensions pooled.
+    pub dimension: Option<String>,
+    /// Pairable units: (application, dimension) pairs rated by at least two scorecards.
+    pub units: u64,
+    /// Pairable values: ratings in those units.
+    pub values: u64,
+    /// Alpha treating the 1–4 scale as interval data.
+    pub interval: Option<f64>,
+    /// Alpha treating the 1–4 scale as ranks.
+    pub ordinal: Option<f64>,
+    /// Alpha treating the ratings as categories.
+    pub nominal: Option<f64>,
+}
+
+/// Inter-rater agreement over submitted scorecards' 1–4 ratings (no-evidence is missing).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AgreementReport {
+    /// All dimensions pooled (each (application, dimension) is still its own unit).
+    pub overall: AlphaRow,
+    /// Each dimension, sorted by id.
+    pub dimensions: Vec<AlphaRow>,
+}
+
+fn row(dimension: Option<String>, co: &Coincidences) -> AlphaRow {
+    AlphaRow {
+        dimension,
+        units: co.units,
+        values: co.pairable().round() as u64,
+        interval: co.alpha(Metric::Interval),
+        ordinal: co.alpha(Metric::Ordinal),
+        nominal: co.alpha(Metric::Nominal),
+    }
+}
+
+/// Computes Krippendorff's alpha over units = (application, dimension), overall and per
+/// dimension, from the submitted scorecards. O(r log r) for r ratings.
+pub fn agreement(cards: &[ScorecardFacts]) -> Result<AgreementReport, ReportError> {
+    // Intern applications and dimensions so the sort runs on packed integers, not strings.
+    let mut apps: HashMap<&str, u32> = HashMap::new();
+    let mut dims: BTreeMap<&str, u32> = BTreeMap::new();
+    for card in cards.iter().filter(|c| c.submitted_ms.is_some()) {
+        for d in card.ratings.keys() {
+            let next = u32::try_from(dims.len()).unwrap_or(u32::MAX);
+            dims.entry(d.as_str()).or_insert(next);
+        }
+    }
+    let mut keys: Vec<(u32, u32, u8)> = Vec::new();
+    for card in cards.iter().filter(|c| c.submitted_ms.is_some()) {
+        let next = u32::try_from(apps.len()).unwrap_or(u32::MAX);
+        let a = *apps.entry(card.application_id.as_str()).or_insert(next);
+        for (d, r) in &card.ratings {
+            if let (Some(v), Some(di)) = (rating_value(card, d, *r)?, dims.get(d.as_str())) {
+                keys.push((a, *di, v));
+            }
+        }
+    }
+    keys.sort_unstable();
+    let scale: Vec<u8> = vec![1, 2, 3, 4];
+    let mut overall = Coincidences::new(scale.clone());
+    let mut per_dim: Vec<Coincidences> = (0..dims.len())
+        .map(|_| Coincidences::new(scale.clone()))
+        .collect();
+    let mut unit: Vec<u8> = Vec::new();
+    for run in keys.chunk_by(|x, y| (x.0, x.1) == (y.0, y.1)) {
+        unit.clear();
+        unit.extend(run.iter().map(|k| k.2));
+        overall.add_unit(&unit);
+        let di = run.first().map_or(usize::MAX, |k| k.1 as usize);
+        if let Some(co) = per_dim.get_mut(di) {
+            co.add_unit(&unit);
+        }
+    }
+    // Dimensions come out sorted by id: the BTreeMap iterates in order.
+    let dimensions = dims
+        .iter()
+        .filter_map(|(name, i)| {
+            per_dim
+                .get(*i as usize)
+                .map(|co| row(Some((*name).to_string()), co))
+        })
+        .collect();
+    Ok(AgreementReport {
+        overall: row(None, &overall),
+        dimensions,
+    })
+}
