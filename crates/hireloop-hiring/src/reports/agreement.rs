@@ -36,10 +36,14 @@ struct Coincidences {
     values: Vec<u8>,
     /// Position of each possible `u8` in `values`.
     slot: [usize; 256],
-    /// `o[c * d + k]`, for `d` values.
-    o: Vec<f64>,
+    /// Per unit size `m`, the integer pair counts `n_c · n_k` (or `n_c · (n_c - 1)`) as
+    /// `[c * d + k]`. Kept as integers and weighted by `1 / (m - 1)` only at the end, so the
+    /// result is exact to the last bit whatever order the units come in.
+    by_size: BTreeMap<usize, Vec<u64>>,
     /// Units that had at least two values.
     units: u64,
+    /// Pairable values equal to each value: the matrix's marginals `n_c`, kept exactly.
+    marginals: Vec<u64>,
     /// Scratch counts for one unit.
     counts: Vec<u64>,
 }
@@ -54,8 +58,9 @@ impl Coincidences {
         Coincidences {
             values,
             slot,
-            o: vec![0.0; d * d],
+            by_size: BTreeMap::new(),
             units: 0,
+            marginals: vec![0; d],
             counts: vec![0; d],
         }
     }
@@ -63,19 +68,25 @@ impl Coincidences {
     /// Adds one unit's values (in any order). Values outside the set given to `new` are ignored;
     /// callers build the set from the same values.
     fn add_unit(&mut self, unit: &[u8]) {
-        let m = unit.len();
-        if m < 2 {
+        if unit.len() < 2 {
             return;
         }
-        self.units += 1;
         self.counts.iter_mut().for_each(|c| *c = 0);
         for v in unit {
             if let Some(c) = self.counts.get_mut(self.slot[usize::from(*v)]) {
                 *c += 1;
             }
         }
+        let m = self.counts.iter().sum::<u64>() as usize;
+        if m < 2 {
+            return;
+        }
+        self.units += 1;
+        for (total, c) in self.marginals.iter_mut().zip(&self.counts) {
+            *total += c;
+        }
         let d = self.values.len();
-        let w = 1.0 / (m - 1) as f64;
+        let o = self.by_size.entry(m).or_insert_with(|| vec![0; d * d]);
         for c in 0..d {
             let nc = self.counts[c];
             if nc == 0 {
@@ -88,24 +99,36 @@ impl Coincidences {
                 } else {
                     nc * nk
                 };
-                self.o[c * d + k] += pairs as f64 * w;
+                o[c * d + k] += pairs;
             }
         }
     }
 
+    /// The coincidence matrix `o[c * d + k]`.
+    fn matrix(&self) -> Vec<f64> {
+        let d = self.values.len();
+        let mut o = vec![0.0; d * d];
+        for (m, counts) in &self.by_size {
+            let w = (m - 1) as f64;
+            for (x, n) in o.iter_mut().zip(counts) {
+                *x += *n as f64 / w;
+            }
+        }
+        o
+    }
+
     /// Pairable values: the total of the matrix.
-    fn pairable(&self) -> f64 {
-        self.o.iter().sum()
+    fn pairable(&self) -> u64 {
+        self.marginals.iter().sum()
     }
 
     /// Alpha under the metric; `None` when there are no pairable values or when every pairable
     /// value is the same (expected disagreement is zero, so agreement cannot be told from chance).
     fn alpha(&self, metric: Metric) -> Option<f64> {
         let d = self.values.len();
-        let marg: Vec<f64> = (0..d)
-            .map(|c| self.o[c * d..(c + 1) * d].iter().sum())
-            .collect();
-        let n: f64 = marg.iter().sum();
+        let o = self.matrix();
+        let marg: Vec<f64> = self.marginals.iter().map(|n| *n as f64).collect();
+        let n = self.pairable() as f64;
         if n <= 1.0 {
             return None;
         }
@@ -131,7 +154,7 @@ impl Coincidences {
                     continue;
                 }
                 let dd = delta2(c, k);
-                observed += self.o[c * d + k] * dd;
+                observed += o[c * d + k] * dd;
                 expected += marg[c] * marg[k] * dd;
             }
         }
@@ -190,7 +213,7 @@ fn row(dimension: Option<String>, co: &Coincidences) -> AlphaRow {
     AlphaRow {
         dimension,
         units: co.units,
-        values: co.pairable().round() as u64,
+        values: co.pairable(),
         interval: co.alpha(Metric::Interval),
         ordinal: co.alpha(Metric::Ordinal),
         nominal: co.alpha(Metric::Nominal),

@@ -7,7 +7,7 @@ use hireloop_core::Recommendation;
 use serde::{Deserialize, Serialize};
 
 use super::facts::rating_value;
-use super::stats::{HOUR_MS, Running, median_p90, ratio};
+use super::stats::{HOUR_MS, mean_sd, median_p90, ratio, scale_mean_sd};
 use super::{ReportError, ScorecardFacts};
 
 /// One interviewer's figures. Ratings and recommendations come from submitted scorecards only: a
@@ -58,8 +58,10 @@ pub struct CalibrationReport {
 struct Acc {
     scorecards: u64,
     submitted: u64,
-    ratings: Running,
-    panel: Running,
+    /// Counts of the ratings 1, 2, 3 and 4.
+    ratings: [u64; 4],
+    /// Per compared application, own mean minus the others' mean.
+    panel: Vec<f64>,
     recommendations: u64,
     no_decision: u64,
     late_hours: Vec<f64>,
@@ -116,7 +118,9 @@ pub fn calibration(
         let (mut sum, mut count) = (0u64, 0u64);
         for (dim, r) in &c.ratings {
             if let Some(v) = rating_value(c, dim, *r)? {
-                acc.ratings.push(f64::from(v));
+                if let Some(n) = acc.ratings.get_mut(usize::from(v) - 1) {
+                    *n += 1;
+                }
                 sum += u64::from(v);
                 count += 1;
             }
@@ -157,16 +161,18 @@ pub fn calibration(
         .zip(accs)
         .map(|(name, mut a)| {
             let (median_hours_late, _) = median_p90(&mut a.late_hours);
+            let (mean_rating, rating_sd) = scale_mean_sd(&a.ratings);
+            let (panel_difference, panel_difference_sd) = mean_sd(&mut a.panel);
             InterviewerRow {
                 interviewer: (*name).to_string(),
                 scorecards: a.scorecards,
                 submitted: a.submitted,
-                ratings: a.ratings.count(),
-                mean_rating: a.ratings.mean(),
-                rating_sd: a.ratings.sd(),
-                compared_applications: a.panel.count(),
-                panel_difference: a.panel.mean(),
-                panel_difference_sd: a.panel.sd(),
+                ratings: a.ratings.iter().sum(),
+                mean_rating,
+                rating_sd,
+                compared_applications: a.panel.len() as u64,
+                panel_difference,
+                panel_difference_sd,
                 recommendations: a.recommendations,
                 no_decision_rate: ratio(a.no_decision, a.recommendations),
                 late_rate: ratio(a.late_hours.len() as u64, a.submitted),

@@ -35,39 +35,41 @@ pub(crate) fn median_p90(values: &mut [f64]) -> (Option<f64>, Option<f64>) {
     (quantile_sorted(values, 0.5), quantile_sorted(values, 0.9))
 }
 
-/// A running mean and variance (Welford), stable for long runs of similar values.
-#[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct Running {
-    n: u64,
-    mean: f64,
-    m2: f64,
+/// Mean and sample standard deviation (divisor `n - 1`) of the values, summed in sorted order so
+/// that the result does not depend on the order the values arrived in. The mean is `None` for no
+/// values, the deviation for fewer than two.
+pub(crate) fn mean_sd(values: &mut [f64]) -> (Option<f64>, Option<f64>) {
+    values.sort_unstable_by(f64::total_cmp);
+    let n = values.len();
+    if n == 0 {
+        return (None, None);
+    }
+    let mean = values.iter().sum::<f64>() / n as f64;
+    let sd = (n > 1).then(|| {
+        let ss: f64 = values.iter().map(|x| (x - mean) * (x - mean)).sum();
+        (ss / (n - 1) as f64).sqrt()
+    });
+    (finite(mean), sd.and_then(finite))
 }
 
-impl Running {
-    /// Adds one value.
-    pub(crate) fn push(&mut self, x: f64) {
-        self.n += 1;
-        let d = x - self.mean;
-        self.mean += d / self.n as f64;
-        self.m2 += d * (x - self.mean);
+/// Mean and sample standard deviation of values given as counts of 1, 2, 3 and 4 — exact sums,
+/// so independent of order.
+pub(crate) fn scale_mean_sd(counts: &[u64; 4]) -> (Option<f64>, Option<f64>) {
+    let n: u64 = counts.iter().sum();
+    if n == 0 {
+        return (None, None);
     }
-
-    /// How many values were added.
-    pub(crate) fn count(&self) -> u64 {
-        self.n
-    }
-
-    /// The mean, `None` for no values.
-    pub(crate) fn mean(&self) -> Option<f64> {
-        (self.n > 0).then_some(self.mean).and_then(finite)
-    }
-
-    /// The sample standard deviation (divisor `n - 1`), `None` for fewer than two values.
-    pub(crate) fn sd(&self) -> Option<f64> {
-        (self.n > 1)
-            .then(|| (self.m2.max(0.0) / (self.n - 1) as f64).sqrt())
-            .and_then(finite)
-    }
+    let sum: u64 = counts.iter().zip(1u64..).map(|(c, v)| c * v).sum();
+    let mean = sum as f64 / n as f64;
+    let sd = (n > 1).then(|| {
+        let ss: f64 = counts
+            .iter()
+            .zip(1u64..)
+            .map(|(c, v)| *c as f64 * (v as f64 - mean) * (v as f64 - mean))
+            .sum();
+        (ss / (n - 1) as f64).sqrt()
+    });
+    (finite(mean), sd.and_then(finite))
 }
 
 #[cfg(test)]
@@ -85,15 +87,14 @@ mod tests {
     }
 
     #[test]
-    fn running_matches_two_pass() {
-        let mut r = Running::default();
-        for x in [1.0, 2.0, 4.0, 4.0] {
-            r.push(x);
-        }
-        assert_eq!(r.mean(), Some(2.75));
-        // Sum of squares about 2.75: 3.0625 + 0.5625 + 1.5625 * 2 = 6.75; / 3 = 2.25.
-        assert!((r.sd().unwrap_or(0.0) - 1.5).abs() < 1e-12);
-        assert_eq!(Running::default().sd(), None);
+    fn mean_and_sd_agree_between_forms() {
+        // 1, 2, 4, 4: mean 2.75; squares about it 3.0625 + 0.5625 + 1.5625 * 2 = 6.75; / 3 = 2.25.
+        let (m, sd) = mean_sd(&mut [4.0, 1.0, 4.0, 2.0]);
+        assert_eq!(m, Some(2.75));
+        assert!((sd.unwrap_or(0.0) - 1.5).abs() < 1e-12);
+        assert_eq!(scale_mean_sd(&[1, 1, 0, 2]), (m, sd));
+        assert_eq!(mean_sd(&mut [3.0]), (Some(3.0), None));
+        assert_eq!(scale_mean_sd(&[0; 4]), (None, None));
     }
 
     #[test]
