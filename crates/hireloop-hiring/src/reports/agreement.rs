@@ -10,11 +10,12 @@
 //! `m` values adds `1 / (m - 1)`. Every scorecard is one rater, so an interviewer who rated the
 //! same dimension of the same application in two rounds contributes two values.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
 use super::facts::rating_value;
+use super::group::{Interner, group_by_key};
 use super::stats::finite;
 use super::{ReportError, ScorecardFacts};
 
@@ -39,7 +40,7 @@ struct Coincidences {
     /// Per unit size `m`, the integer pair counts `n_c · n_k` (or `n_c · (n_c - 1)`) as
     /// `[c * d + k]`. Kept as integers and weighted by `1 / (m - 1)` only at the end, so the
     /// result is exact to the last bit whatever order the units come in.
-    by_size: BTreeMap<usize, Vec<u64>>,
+    by_size: BTreeMap<u64, Vec<u64>>,
     /// Units that had at least two values.
     units: u64,
     /// Pairable values equal to each value: the matrix's marginals `n_c`, kept exactly.
@@ -68,38 +69,39 @@ impl Coincidences {
     /// Adds one unit's values (in any order). Values outside the set given to `new` are ignored;
     /// callers build the set from the same values.
     fn add_unit(&mut self, unit: &[u8]) {
-        if unit.len() < 2 {
-            return;
-        }
-        self.counts.iter_mut().for_each(|c| *c = 0);
+        let mut counts = std::mem::take(&mut self.counts);
+        counts.iter_mut().for_each(|c| *c = 0);
         for v in unit {
-            if let Some(c) = self.counts.get_mut(self.slot[usize::from(*v)]) {
+            if let Some(c) = counts.get_mut(self.slot[usize::from(*v)]) {
                 *c += 1;
             }
         }
-        let m = self.counts.iter().sum::<u64>() as usize;
+        self.add_counts(&counts);
+        self.counts = counts;
+    }
+
+    /// Adds one unit given as the count of each value (in the order of `values`).
+    fn add_counts(&mut self, counts: &[u64]) {
+        let m: u64 = counts.iter().sum();
         if m < 2 {
             return;
         }
         self.units += 1;
-        for (total, c) in self.marginals.iter_mut().zip(&self.counts) {
+        for (total, c) in self.marginals.iter_mut().zip(counts) {
             *total += c;
         }
         let d = self.values.len();
         let o = self.by_size.entry(m).or_insert_with(|| vec![0; d * d]);
-        for c in 0..d {
-            let nc = self.counts[c];
-            if nc == 0 {
-                continue;
-            }
-            for k in 0..d {
-                let nk = self.counts[k];
+        for (c, nc) in counts.iter().enumerate().filter(|(_, n)| **n > 0) {
+            for (k, nk) in counts.iter().enumerate() {
                 let pairs = if c == k {
                     nc * nc.saturating_sub(1)
                 } else {
                     nc * nk
                 };
-                o[c * d + k] += pairs;
+                if let Some(x) = o.get_mut(c * d + k) {
+                    *x += pairs;
+                }
             }
         }
     }
@@ -221,54 +223,65 @@ fn row(dimension: Option<String>, co: &Coincidences) -> AlphaRow {
 }
 
 /// Computes Krippendorff's alpha over units = (application, dimension), overall and per
-/// dimension, from the submitted scorecards. O(r log r) for r ratings.
+/// dimension, from the submitted scorecards. O(r) for r ratings after a counting sort of the
+/// scorecards by application.
 pub fn agreement(cards: &[ScorecardFacts]) -> Result<AgreementReport, ReportError> {
-    // Intern applications and dimensions so the sort runs on packed integers, not strings.
-    let mut apps: HashMap<&str, u32> = HashMap::new();
-    let mut dims: BTreeMap<&str, u32> = BTreeMap::new();
-    for card in cards.iter().filter(|c| c.submitted_ms.is_some()) {
-        for d in card.ratings.keys() {
-            let next = u32::try_from(dims.len()).unwrap_or(u32::MAX);
-            dims.entry(d.as_str()).or_insert(next);
+    let mut apps = Interner::default();
+    let keys: Vec<Option<u32>> = cards
+        .iter()
+        .map(|c| {
+            c.submitted_ms
+                .is_some()
+                .then(|| apps.intern(&c.application_id))
+        })
+        .collect();
+    let (order, starts) = group_by_key(&keys, apps.names().len());
+    let scale = || Coincidences::new(vec![1, 2, 3, 4]);
+    let mut overall = scale();
+    let mut dims = Interner::default();
+    let mut per_dim: Vec<Coincidences> = Vec::new();
+    // Per dimension, the counts of 1, 2, 3 and 4 within the current application.
+    let mut counts: Vec<[u64; 4]> = Vec::new();
+    let mut touched: Vec<usize> = Vec::new();
+    for w in starts.windows(2) {
+        let run = order.get(w[0]..w[1]).unwrap_or(&[]);
+        for card in run.iter().filter_map(|i| cards.get(*i as usize)) {
+            for (name, r) in &card.ratings {
+                let Some(v) = rating_value(card, name, *r)? else {
+                    continue;
+                };
+                let d = dims.intern(name) as usize;
+                if d >= counts.len() {
+                    counts.resize(d + 1, [0; 4]);
+                    per_dim.resize_with(d + 1, scale);
+                }
+                if let Some(c) = counts.get_mut(d) {
+                    if c.iter().all(|n| *n == 0) {
+                        touched.push(d);
+                    }
+                    c[usize::from(v) - 1] += 1;
+                }
+            }
         }
-    }
-    let mut keys: Vec<(u32, u32, u8)> = Vec::new();
-    for card in cards.iter().filter(|c| c.submitted_ms.is_some()) {
-        let next = u32::try_from(apps.len()).unwrap_or(u32::MAX);
-        let a = *apps.entry(card.application_id.as_str()).or_insert(next);
-        for (d, r) in &card.ratings {
-            if let (Some(v), Some(di)) = (rating_value(card, d, *r)?, dims.get(d.as_str())) {
-                keys.push((a, *di, v));
+        for d in touched.drain(..) {
+            if let (Some(c), Some(co)) = (counts.get_mut(d), per_dim.get_mut(d)) {
+                overall.add_counts(c);
+                co.add_counts(c);
+                *c = [0; 4];
             }
         }
     }
-    keys.sort_unstable();
-    let scale: Vec<u8> = vec![1, 2, 3, 4];
-    let mut overall = Coincidences::new(scale.clone());
-    let mut per_dim: Vec<Coincidences> = (0..dims.len())
-        .map(|_| Coincidences::new(scale.clone()))
-        .collect();
-    let mut unit: Vec<u8> = Vec::new();
-    for run in keys.chunk_by(|x, y| (x.0, x.1) == (y.0, y.1)) {
-        unit.clear();
-        unit.extend(run.iter().map(|k| k.2));
-        overall.add_unit(&unit);
-        let di = run.first().map_or(usize::MAX, |k| k.1 as usize);
-        if let Some(co) = per_dim.get_mut(di) {
-            co.add_unit(&unit);
-        }
-    }
-    // Dimensions come out sorted by id: the BTreeMap iterates in order.
-    let dimensions = dims
+    let ranks = dims.sorted_ranks();
+    let mut dimensions: Vec<(usize, AlphaRow)> = dims
+        .names()
         .iter()
-        .filter_map(|(name, i)| {
-            per_dim
-                .get(*i as usize)
-                .map(|co| row(Some((*name).to_string()), co))
-        })
+        .zip(&per_dim)
+        .zip(&ranks)
+        .map(|((name, co), rank)| (*rank, row(Some((*name).to_string()), co)))
         .collect();
+    dimensions.sort_unstable_by_key(|(rank, _)| *rank);
     Ok(AgreementReport {
         overall: row(None, &overall),
-        dimensions,
+        dimensions: dimensions.into_iter().map(|(_, r)| r).collect(),
     })
 }

@@ -1,12 +1,11 @@
 //! Interviewer calibration: how each interviewer rates, against the rest of the panel, and how
 //! promptly they submit.
 
-use std::collections::{BTreeMap, HashMap};
-
 use hireloop_core::Recommendation;
 use serde::{Deserialize, Serialize};
 
 use super::facts::rating_value;
+use super::group::{Interner, group_by_key};
 use super::stats::{HOUR_MS, mean_sd, median_p90, ratio, scale_mean_sd};
 use super::{ReportError, ScorecardFacts};
 
@@ -68,33 +67,30 @@ struct Acc {
     overdue: u64,
 }
 
-/// One submitted scorecard's ratings, reduced to what the panel comparison needs.
-struct Rated {
-    application: usize,
-    interviewer: usize,
-    sum: u64,
-    count: u64,
-}
-
-/// Computes every interviewer's calibration from the scorecards. O(n log n) for n scorecards.
+/// Computes every interviewer's calibration from the scorecards. O(n) for n scorecards after
+/// interning, plus a sort of each application's few scorecards.
 pub fn calibration(
     cards: &[ScorecardFacts],
     now_ms: i64,
 ) -> Result<CalibrationReport, ReportError> {
-    // Interviewers in name order: the BTreeMap gives each its index in the output.
-    let mut names: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut people = Interner::default();
+    let mut apps = Interner::default();
+    let mut accs: Vec<Acc> = Vec::new();
+    // Per scorecard: its interviewer, and for submitted ones with ratings the application (the
+    // grouping key) and the sum and count of its 1–4 ratings.
+    let mut who: Vec<u32> = Vec::with_capacity(cards.len());
+    let mut keys: Vec<Option<u32>> = Vec::with_capacity(cards.len());
+    let mut sums: Vec<(u64, u64)> = Vec::with_capacity(cards.len());
     for c in cards {
-        names.entry(c.interviewer.as_str()).or_insert(0);
-    }
-    for (i, v) in names.values_mut().enumerate() {
-        *v = i;
-    }
-    let mut accs: Vec<Acc> = (0..names.len()).map(|_| Acc::default()).collect();
-    let mut apps: HashMap<&str, usize> = HashMap::new();
-    let mut rated: Vec<Rated> = Vec::new();
-    for c in cards {
-        let who = names.get(c.interviewer.as_str()).copied().unwrap_or(0);
-        let Some(acc) = accs.get_mut(who) else {
+        let w = people.intern(&c.interviewer);
+        who.push(w);
+        keys.push(None);
+        sums.push((0, 0));
+        let w = w as usize;
+        if w >= accs.len() {
+            accs.resize_with(w + 1, Acc::default);
+        }
+        let Some(acc) = accs.get_mut(w) else {
             continue;
         };
         acc.scorecards += 1;
@@ -125,45 +121,53 @@ pub fn calibration(
                 count += 1;
             }
         }
-        if count > 0 {
-            let next = apps.len();
-            let application = *apps.entry(c.application_id.as_str()).or_insert(next);
-            rated.push(Rated {
-                application,
-                interviewer: who,
-                sum,
-                count,
-            });
+        if count > 0
+            && let (Some(k), Some(s)) = (keys.last_mut(), sums.last_mut())
+        {
+            *k = Some(apps.intern(&c.application_id));
+            *s = (sum, count);
         }
     }
     // Panel comparison: per application, each interviewer's pooled ratings against everyone
     // else's pooled ratings on it.
-    rated.sort_unstable_by_key(|r| (r.application, r.interviewer));
-    for app in rated.chunk_by(|a, b| a.application == b.application) {
-        let total_sum: u64 = app.iter().map(|r| r.sum).sum();
-        let total_count: u64 = app.iter().map(|r| r.count).sum();
-        for own in app.chunk_by(|a, b| a.interviewer == b.interviewer) {
-            let sum: u64 = own.iter().map(|r| r.sum).sum();
-            let count: u64 = own.iter().map(|r| r.count).sum();
+    let (order, starts) = group_by_key(&keys, apps.names().len());
+    let mut panel: Vec<(u32, u64, u64)> = Vec::new();
+    for w in starts.windows(2) {
+        panel.clear();
+        for i in order.get(w[0]..w[1]).unwrap_or(&[]) {
+            let i = *i as usize;
+            if let (Some(p), Some((s, n))) = (who.get(i), sums.get(i)) {
+                panel.push((*p, *s, *n));
+            }
+        }
+        panel.sort_unstable();
+        let total_sum: u64 = panel.iter().map(|r| r.1).sum();
+        let total_count: u64 = panel.iter().map(|r| r.2).sum();
+        for own in panel.chunk_by(|a, b| a.0 == b.0) {
+            let sum: u64 = own.iter().map(|r| r.1).sum();
+            let count: u64 = own.iter().map(|r| r.2).sum();
             let others = total_count - count;
             let Some(first) = own.first() else { continue };
             if others == 0 {
                 continue;
             }
             let diff = sum as f64 / count as f64 - (total_sum - sum) as f64 / others as f64;
-            if let Some(acc) = accs.get_mut(first.interviewer) {
+            if let Some(acc) = accs.get_mut(first.0 as usize) {
                 acc.panel.push(diff);
             }
         }
     }
-    let interviewers = names
-        .keys()
+    let ranks = people.sorted_ranks();
+    let mut rows: Vec<(usize, InterviewerRow)> = people
+        .names()
+        .iter()
         .zip(accs)
-        .map(|(name, mut a)| {
+        .zip(&ranks)
+        .map(|((name, mut a), rank)| {
             let (median_hours_late, _) = median_p90(&mut a.late_hours);
             let (mean_rating, rating_sd) = scale_mean_sd(&a.ratings);
             let (panel_difference, panel_difference_sd) = mean_sd(&mut a.panel);
-            InterviewerRow {
+            let row = InterviewerRow {
                 interviewer: (*name).to_string(),
                 scorecards: a.scorecards,
                 submitted: a.submitted,
@@ -178,11 +182,13 @@ pub fn calibration(
                 late_rate: ratio(a.late_hours.len() as u64, a.submitted),
                 median_hours_late,
                 overdue: a.overdue,
-            }
+            };
+            (*rank, row)
         })
         .collect();
+    rows.sort_unstable_by_key(|(rank, _)| *rank);
     Ok(CalibrationReport {
         now_ms,
-        interviewers,
+        interviewers: rows.into_iter().map(|(_, r)| r).collect(),
     })
 }

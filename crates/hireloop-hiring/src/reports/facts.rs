@@ -1,11 +1,12 @@
 //! The input facts the store fills, and the checks every report runs on them first.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use hireloop_core::{Rating, Recommendation};
 use serde::{Deserialize, Serialize};
 
 use super::ReportError;
+use super::group::FastMap;
 
 /// One stage of the process, in the order candidates go through it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -114,13 +115,13 @@ pub struct ScorecardFacts {
 
 /// The stage order as an index from id to position.
 pub(crate) struct StageIndex<'a> {
-    by_id: HashMap<&'a str, usize>,
+    by_id: FastMap<&'a str, usize>,
 }
 
 impl<'a> StageIndex<'a> {
     /// Indexes the stage order, refusing duplicate ids.
     pub(crate) fn new(stages: &'a [Stage]) -> Result<Self, ReportError> {
-        let mut by_id = HashMap::with_capacity(stages.len());
+        let mut by_id = FastMap::default();
         for (i, s) in stages.iter().enumerate() {
             if by_id.insert(s.id.as_str(), i).is_some() {
                 return Err(ReportError::DuplicateStage(s.id.clone()));

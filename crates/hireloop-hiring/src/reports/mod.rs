@@ -25,6 +25,7 @@ pub mod csv;
 pub mod durations;
 mod facts;
 pub mod funnel;
+mod group;
 pub mod impact;
 mod stats;
 

@@ -79,7 +79,7 @@ mod tests {
     #[test]
     fn quantiles_interpolate_between_ranks() {
         let mut v = vec![4.0, 1.0, 3.0, 2.0];
-        assert_eq!(median_p90(&mut v), (Some(2.5), Some(3.7000000000000006)));
+        assert_eq!(median_p90(&mut v), (Some(2.5), Some(3.7)));
         assert_eq!(median_p90(&mut []), (None, None));
         assert_eq!(median_p90(&mut [7.0]), (Some(7.0), Some(7.0)));
         // Ties: the median of 1, 2, 2, 9 is the mean of the two middle values, 2.

@@ -1,0 +1,184 @@
+//! Benchmark of the hiring reports at the size a report page must handle: 10,000 applications
+//! (4 stages, two cohorts a month over six months, four groups plus "not stated") and 100,000
+//! scorecards (10 per application, 4 dimensions each, 300 interviewers), generated from a fixed
+//! seed. Each report is timed on its own, then all six together, then their CSV and SVG.
+//! Run with `cargo bench -p hireloop-hiring --bench reports`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+use std::collections::BTreeMap;
+use std::hint::black_box;
+
+use hireloop_bench::bench;
+use hireloop_core::{Rating, Recommendation};
+use hireloop_hiring::reports::*;
+use rand::{RngExt, SeedableRng};
+use rand_pcg::Pcg64;
+
+const DAY: i64 = 86_400_000;
+const HOUR: i64 = 3_600_000;
+const T0: i64 = 1_790_812_800_000; // 2026-10-01T00:00:00Z
+const STAGES: [&str; 4] = ["screen", "phone", "onsite", "offer"];
+const DIMENSIONS: [&str; 4] = ["craft", "judgment", "communication", "ownership"];
+
+fn stages() -> Vec<Stage> {
+    STAGES
+        .iter()
+        .map(|s| Stage {
+            id: (*s).into(),
+            name: s.to_uppercase(),
+        })
+        .collect()
+}
+
+fn generate(apps: usize, cards_per_app: usize) -> (Vec<ApplicationFacts>, Vec<ScorecardFacts>) {
+    let mut rng = Pcg64::seed_from_u64(7);
+    let groups = ["A", "B", "C", "D"];
+    let mut applications = Vec::with_capacity(apps);
+    let mut cards = Vec::with_capacity(apps * cards_per_app);
+    for i in 0..apps {
+        let applied_day = rng.random_range(0..180i64);
+        let applied = T0 + applied_day * DAY;
+        let mut t = applied + rng.random_range(0..3) * DAY;
+        let mut visits = Vec::new();
+        let mut decision = None;
+        let mut decided_ms = None;
+        let pass = [0.5, 0.6, 0.4, 0.85];
+        for (s, p) in STAGES.iter().zip(pass) {
+            let len = rng.random_range(1..25i64) * DAY + rng.random_range(0..24) * HOUR;
+            let u: f64 = rng.random();
+            let (outcome, left) = if t + len > T0 + 200 * DAY {
+                (VisitOutcome::Open, None)
+            } else if u < 0.05 {
+                (VisitOutcome::Withdrawn, Some(t + len))
+            } else if u < 0.05 + p {
+                (VisitOutcome::Passed, Some(t + len))
+            } else {
+                (VisitOutcome::Failed, Some(t + len))
+            };
+            visits.push(StageVisit {
+                stage_id: (*s).into(),
+                entered_ms: t,
+                left_ms: left,
+                outcome,
+            });
+            t += len;
+            match outcome {
+                VisitOutcome::Passed => continue,
+                VisitOutcome::Failed => {
+                    decision = Some(Decision::Reject);
+                    decided_ms = Some(t);
+                }
+                _ => {}
+            }
+            break;
+        }
+        if decision.is_none() && visits.iter().all(|v| v.outcome == VisitOutcome::Passed) {
+            decision = Some(Decision::Hire);
+            decided_ms = Some(t);
+        }
+        applications.push(ApplicationFacts {
+            id: format!("app-{i:06}"),
+            requisition_id: format!("req-{}", i % 40),
+            cohort: format!("2026-{:02}", 10 + applied_day / 30),
+            applied_ms: applied,
+            group: (rng.random::<f64>() < 0.85).then(|| groups[rng.random_range(0..4)].into()),
+            visits,
+            decided_ms,
+            decision,
+        });
+        let quality = rng.random_range(1.0..4.0f64);
+        for r in 0..cards_per_app {
+            let due = applied + (r as i64 + 1) * 2 * DAY;
+            let submitted =
+                (rng.random::<f64>() < 0.95).then(|| due + rng.random_range(-24..48i64) * HOUR);
+            let interviewer = format!("interviewer-{:03}", rng.random_range(0..300));
+            let lean = rng.random_range(-0.7..0.7f64);
+            let ratings: BTreeMap<String, Rating> = DIMENSIONS
+                .iter()
+                .map(|d| {
+                    let r = if rng.random::<f64>() < 0.1 {
+                        Rating::NoEvidence
+                    } else {
+                        let x = quality + lean + rng.random_range(-0.8..0.8f64);
+                        Rating::Score(x.round().clamp(1.0, 4.0) as u8)
+                    };
+                    ((*d).to_string(), r)
+                })
+                .collect();
+            let recommendation = submitted.map(|_| {
+                if rng.random::<f64>() < 0.05 {
+                    Recommendation::NoDecision
+                } else {
+                    Recommendation::from_mean(quality + lean)
+                }
+            });
+            cards.push(ScorecardFacts {
+                interviewer,
+                application_id: format!("app-{i:06}"),
+                round_id: format!("round-{r}"),
+                due_ms: due,
+                submitted_ms: submitted,
+                ratings,
+                recommendation,
+            });
+        }
+    }
+    (applications, cards)
+}
+
+fn main() {
+    let (apps, cards) = generate(10_000, 10);
+    let stages = stages();
+    let now = T0 + 200 * DAY;
+    let target = DecisionTarget::default();
+    let params = ImpactParams::default();
+    println!(
+        "{} applications, {} scorecards, {} visits",
+        apps.len(),
+        cards.len(),
+        apps.iter().map(|a| a.visits.len()).sum::<usize>()
+    );
+    bench("reports/funnel", || funnel(&stages, &apps).unwrap());
+    bench("reports/time_in_stage", || {
+        time_in_stage(&stages, &apps, now).unwrap()
+    });
+    bench("reports/time_to_decision", || {
+        time_to_decision(&apps, target, now).unwrap()
+    });
+    bench("reports/calibration", || calibration(&cards, now).unwrap());
+    bench("reports/agreement", || agreement(&cards).unwrap());
+    bench("reports/adverse_impact", || {
+        adverse_impact(&stages, &apps, params).unwrap()
+    });
+    bench("reports/all six", || {
+        black_box(funnel(&stages, &apps).unwrap());
+        black_box(time_in_stage(&stages, &apps, now).unwrap());
+        black_box(time_to_decision(&apps, target, now).unwrap());
+        black_box(calibration(&cards, now).unwrap());
+        black_box(agreement(&cards).unwrap());
+        adverse_impact(&stages, &apps, params).unwrap()
+    });
+    let f = funnel(&stages, &apps).unwrap();
+    let c = calibration(&cards, now).unwrap();
+    let a = agreement(&cards).unwrap();
+    let d = time_to_decision(&apps, target, now).unwrap();
+    println!(
+        "interval alpha {:?}, {} interviewers, {} overdue applications",
+        a.overall.interval,
+        c.interviewers.len(),
+        d.overdue.len()
+    );
+    bench("reports/csv of all six", || {
+        (
+            f.to_csv().unwrap(),
+            c.to_csv().unwrap(),
+            a.to_csv().unwrap(),
+            d.to_csv().unwrap(),
+        )
+    });
+    bench("reports/svg calibration (300 rows)", || c.to_svg());
+    bench("reports/json calibration", || {
+        serde_json::to_string(&c).unwrap()
+    });
+}
