@@ -226,41 +226,44 @@ fn row(dimension: Option<String>, co: &Coincidences) -> AlphaRow {
 /// dimension, from the submitted scorecards. O(r) for r ratings after a counting sort of the
 /// scorecards by application.
 pub fn agreement(cards: &[ScorecardFacts]) -> Result<AgreementReport, ReportError> {
-    let mut apps = Interner::default();
-    let keys: Vec<Option<u32>> = cards
-        .iter()
-        .map(|c| {
-            c.submitted_ms
-                .is_some()
-                .then(|| apps.intern(&c.application_id))
-        })
-        .collect();
-    let (order, starts) = group_by_key(&keys, apps.names().len());
+    // One pass over the scorecards in input order (their many small allocations are the costly
+    // part to read) into compact ratings, then a counting sort of those by application.
+    let mut apps = Interner::with_capacity(cards.len() / 4);
+    let mut dims = Interner::default();
+    let mut ratings: Vec<(u32, u32, u8)> = Vec::with_capacity(cards.len() * 4);
+    for card in cards.iter().filter(|c| c.submitted_ms.is_some()) {
+        let mut app = None;
+        for (name, r) in &card.ratings {
+            let Some(v) = rating_value(card, name, *r)? else {
+                continue;
+            };
+            let a = *app.get_or_insert_with(|| apps.intern(&card.application_id));
+            ratings.push((a, dims.intern(name), v));
+        }
+    }
+    let (order, starts) = group_by_key(ratings.len(), apps.names().len(), |i| {
+        ratings.get(i).map(|r| r.0)
+    });
+    let n_dims = dims.names().len();
     let scale = || Coincidences::new(vec![1, 2, 3, 4]);
     let mut overall = scale();
-    let mut dims = Interner::default();
-    let mut per_dim: Vec<Coincidences> = Vec::new();
+    let mut per_dim: Vec<Coincidences> = (0..n_dims).map(|_| scale()).collect();
     // Per dimension, the counts of 1, 2, 3 and 4 within the current application.
-    let mut counts: Vec<[u64; 4]> = Vec::new();
+    let mut counts: Vec<[u64; 4]> = vec![[0; 4]; n_dims];
     let mut touched: Vec<usize> = Vec::new();
     for w in starts.windows(2) {
-        let run = order.get(w[0]..w[1]).unwrap_or(&[]);
-        for card in run.iter().filter_map(|i| cards.get(*i as usize)) {
-            for (name, r) in &card.ratings {
-                let Some(v) = rating_value(card, name, *r)? else {
-                    continue;
-                };
-                let d = dims.intern(name) as usize;
-                if d >= counts.len() {
-                    counts.resize(d + 1, [0; 4]);
-                    per_dim.resize_with(d + 1, scale);
+        for (_, d, v) in order
+            .get(w[0]..w[1])
+            .unwrap_or(&[])
+            .iter()
+            .filter_map(|i| ratings.get(*i as usize))
+        {
+            let d = *d as usize;
+            if let Some(c) = counts.get_mut(d) {
+                if c.iter().all(|n| *n == 0) {
+                    touched.push(d);
                 }
-                if let Some(c) = counts.get_mut(d) {
-                    if c.iter().all(|n| *n == 0) {
-                        touched.push(d);
-                    }
-                    c[usize::from(v) - 1] += 1;
-                }
+                c[usize::from(*v) - 1] += 1;
             }
         }
         for d in touched.drain(..) {

@@ -74,7 +74,7 @@ pub fn calibration(
     now_ms: i64,
 ) -> Result<CalibrationReport, ReportError> {
     let mut people = Interner::default();
-    let mut apps = Interner::default();
+    let mut apps = Interner::with_capacity(cards.len() / 4);
     let mut accs: Vec<Acc> = Vec::new();
     // Per scorecard: its interviewer, and for submitted ones with ratings the application (the
     // grouping key) and the sum and count of its 1–4 ratings.
@@ -130,7 +130,9 @@ pub fn calibration(
     }
     // Panel comparison: per application, each interviewer's pooled ratings against everyone
     // else's pooled ratings on it.
-    let (order, starts) = group_by_key(&keys, apps.names().len());
+    let (order, starts) = group_by_key(keys.len(), apps.names().len(), |i| {
+        keys.get(i).copied().flatten()
+    });
     let mut panel: Vec<(u32, u64, u64)> = Vec::new();
     for w in starts.windows(2) {
         panel.clear();

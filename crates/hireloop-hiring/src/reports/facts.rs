@@ -113,10 +113,15 @@ pub struct ScorecardFacts {
     pub recommendation: Option<Recommendation>,
 }
 
-/// The stage order as an index from id to position.
+/// The stage order as an index from id to position. A process has a handful of stages, so a
+/// linear scan (with the last hit checked first) is the common path; the map serves long orders.
 pub(crate) struct StageIndex<'a> {
+    ids: Vec<&'a str>,
     by_id: FastMap<&'a str, usize>,
 }
+
+/// Up to this many stages, ids are found by scanning.
+const SCAN: usize = 16;
 
 impl<'a> StageIndex<'a> {
     /// Indexes the stage order, refusing duplicate ids.
@@ -127,7 +132,8 @@ impl<'a> StageIndex<'a> {
                 return Err(ReportError::DuplicateStage(s.id.clone()));
             }
         }
-        Ok(StageIndex { by_id })
+        let ids = stages.iter().map(|s| s.id.as_str()).collect();
+        Ok(StageIndex { ids, by_id })
     }
 
     /// The position of a visit's stage, or the error naming the application.
@@ -136,13 +142,16 @@ impl<'a> StageIndex<'a> {
         app: &ApplicationFacts,
         visit: &StageVisit,
     ) -> Result<usize, ReportError> {
-        self.by_id
-            .get(visit.stage_id.as_str())
-            .copied()
-            .ok_or_else(|| ReportError::UnknownStage {
-                application: app.id.clone(),
-                stage: visit.stage_id.clone(),
-            })
+        let id = visit.stage_id.as_str();
+        let found = if self.ids.len() <= SCAN {
+            self.ids.iter().position(|s| *s == id)
+        } else {
+            self.by_id.get(id).copied()
+        };
+        found.ok_or_else(|| ReportError::UnknownStage {
+            application: app.id.clone(),
+            stage: visit.stage_id.clone(),
+        })
     }
 }
 

@@ -37,11 +37,42 @@ pub(crate) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
 pub(crate) struct Interner<'a> {
     ids: FastMap<&'a str, u32>,
     names: Vec<&'a str>,
+    /// The last string looked up: records usually come grouped (a store lists an application's
+    /// scorecards together), and comparing with the last one skips a cold hash-table probe.
+    last: Option<(&'a str, u32)>,
 }
 
+/// Up to this many distinct strings, a linear scan beats hashing (rubric dimensions, stages).
+const SCAN: usize = 12;
+
 impl<'a> Interner<'a> {
+    /// An interner with room for `n` distinct strings.
+    pub(crate) fn with_capacity(n: usize) -> Self {
+        Interner {
+            ids: FastMap::with_capacity_and_hasher(n, Default::default()),
+            names: Vec::with_capacity(n),
+            last: None,
+        }
+    }
+
     /// The number of `s`, adding it if new.
     pub(crate) fn intern(&mut self, s: &'a str) -> u32 {
+        if let Some((l, i)) = self.last
+            && l == s
+        {
+            return i;
+        }
+        let i = self.lookup(s);
+        self.last = Some((s, i));
+        i
+    }
+
+    fn lookup(&mut self, s: &'a str) -> u32 {
+        if self.names.len() <= SCAN
+            && let Some(i) = self.names.iter().position(|n| *n == s)
+        {
+            return i as u32;
+        }
         let next = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
         let names = &mut self.names;
         *self.ids.entry(s).or_insert_with(|| {
@@ -70,13 +101,17 @@ impl<'a> Interner<'a> {
     }
 }
 
-/// Groups record indices by a dense key in `0..groups` (a counting sort, O(n + groups)): returns
-/// the indices ordered by key (stable within a key) and, for each key, where its run starts
-/// (`groups + 1` entries). Records whose key is `None` are left out.
-pub(crate) fn group_by_key(keys: &[Option<u32>], groups: usize) -> (Vec<u32>, Vec<usize>) {
+/// Groups the records `0..n` by a dense key in `0..groups` (a counting sort, O(n + groups)):
+/// returns the record indices ordered by key (stable within a key) and, for each key, where its
+/// run starts (`groups + 1` entries). Records whose key is `None` are left out.
+pub(crate) fn group_by_key(
+    n: usize,
+    groups: usize,
+    key: impl Fn(usize) -> Option<u32>,
+) -> (Vec<u32>, Vec<usize>) {
     let mut starts = vec![0usize; groups + 1];
-    for k in keys.iter().flatten() {
-        if let Some(s) = starts.get_mut(*k as usize + 1) {
+    for k in (0..n).filter_map(&key) {
+        if let Some(s) = starts.get_mut(k as usize + 1) {
             *s += 1;
         }
     }
@@ -85,13 +120,13 @@ pub(crate) fn group_by_key(keys: &[Option<u32>], groups: usize) -> (Vec<u32>, Ve
     }
     let mut next = starts.clone();
     let mut order = vec![0u32; starts.last().copied().unwrap_or(0)];
-    for (i, k) in keys.iter().enumerate() {
-        let Some(k) = k else { continue };
-        if let Some(n) = next.get_mut(*k as usize)
-            && let Some(slot) = order.get_mut(*n)
+    for i in 0..n {
+        let Some(k) = key(i) else { continue };
+        if let Some(at) = next.get_mut(k as usize)
+            && let Some(slot) = order.get_mut(*at)
         {
             *slot = i as u32;
-            *n += 1;
+            *at += 1;
         }
     }
     (order, starts)
@@ -110,10 +145,11 @@ mod tests {
             .collect();
         assert_eq!(i.names(), ["b", "a", "c"]);
         assert_eq!(i.sorted_ranks(), [1, 0, 2]);
-        let (order, starts) = group_by_key(&keys, 3);
+        let (order, starts) = group_by_key(keys.len(), 3, |i| keys[i]);
         assert_eq!(order, [0, 2, 1, 4, 3]);
         assert_eq!(starts, [0, 2, 4, 5]);
-        let (order, starts) = group_by_key(&[None, Some(1)], 2);
+        let keys = [None, Some(1)];
+        let (order, starts) = group_by_key(2, 2, |i| keys[i]);
         assert_eq!((order, starts), (vec![1], vec![0, 0, 1]));
     }
 }
