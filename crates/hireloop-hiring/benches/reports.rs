@@ -209,6 +209,16 @@ fn main() {
         black_box(agreement(&cards).unwrap());
         adverse_impact(&stages, &apps, params).unwrap()
     });
+    case(&filter, "reports/calibration_and_agreement", || {
+        calibration_and_agreement(&cards, now).unwrap()
+    });
+    case(&filter, "reports/all (one read of the scorecards)", || {
+        black_box(funnel(&stages, &apps).unwrap());
+        black_box(time_in_stage(&stages, &apps, now).unwrap());
+        black_box(time_to_decision(&apps, target, now).unwrap());
+        black_box(calibration_and_agreement(&cards, now).unwrap());
+        adverse_impact(&stages, &apps, params).unwrap()
+    });
     let f = funnel(&stages, &apps).unwrap();
     let c = calibration(&cards, now).unwrap();
     let a = agreement(&cards).unwrap();

@@ -299,6 +299,10 @@ fn agreement_of_the_fixture() {
     close(r.overall.interval, Some(23.0 / 44.0));
     close(r.overall.ordinal, Some(0.5148514851485149));
     close(r.overall.nominal, Some(0.1923076923076923));
+    // The combined call reads the scorecards once and gives the same two reports.
+    let (c, a) = calibration_and_agreement(&fx.scorecards, fx.now_ms).unwrap();
+    assert_eq!(a, r);
+    assert_eq!(c, calibration(&fx.scorecards, fx.now_ms).unwrap());
     let [craft, judgment] = &r.dimensions[..] else {
         panic!("two dimensions")
     };
@@ -1026,6 +1030,9 @@ proptest! {
             }
         }
         let c = calibration(&cards, 15 * DAY).unwrap();
+        let both = calibration_and_agreement(&cards, 15 * DAY).unwrap();
+        prop_assert_eq!(&both.0, &c);
+        prop_assert_eq!(&both.1, &a);
         for i in &c.interviewers {
             prop_assert!(i.submitted <= i.scorecards);
             prop_assert!(in_unit(i.no_decision_rate) && in_unit(i.late_rate));

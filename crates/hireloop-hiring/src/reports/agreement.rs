@@ -14,10 +14,10 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::facts::rating_value;
-use super::group::{Interner, group_by_key};
+use super::digest::{Digest, digest};
+use super::group::group_by_key;
 use super::stats::finite;
-use super::{ReportError, ScorecardFacts};
+use super::{CalibrationReport, ReportError, ScorecardFacts};
 
 /// How far apart two values are, for alpha.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -226,25 +226,16 @@ fn row(dimension: Option<String>, co: &Coincidences) -> AlphaRow {
 /// dimension, from the submitted scorecards. O(r) for r ratings after a counting sort of the
 /// scorecards by application.
 pub fn agreement(cards: &[ScorecardFacts]) -> Result<AgreementReport, ReportError> {
-    // One pass over the scorecards in input order (their many small allocations are the costly
-    // part to read) into compact ratings, then a counting sort of those by application.
-    let mut apps = Interner::with_capacity(cards.len() / 4);
-    let mut dims = Interner::default();
-    let mut ratings: Vec<(u32, u32, u8)> = Vec::with_capacity(cards.len() * 4);
-    for card in cards.iter().filter(|c| c.submitted_ms.is_some()) {
-        let mut app = None;
-        for (name, r) in &card.ratings {
-            let Some(v) = rating_value(card, name, *r)? else {
-                continue;
-            };
-            let a = *app.get_or_insert_with(|| apps.intern(&card.application_id));
-            ratings.push((a, dims.intern(name), v));
-        }
-    }
-    let (order, starts) = group_by_key(ratings.len(), apps.names().len(), |i| {
-        ratings.get(i).map(|r| r.0)
+    // The time only matters for overdue scorecards, which agreement does not look at.
+    Ok(from_digest(&digest(cards, i64::MIN)?))
+}
+
+/// Agreement from the digested scorecards.
+pub(crate) fn from_digest(d: &Digest<'_>) -> AgreementReport {
+    let (order, starts) = group_by_key(d.ratings.len(), d.apps.names().len(), |i| {
+        d.ratings.get(i).map(|r| r.app)
     });
-    let n_dims = dims.names().len();
+    let n_dims = d.dims.names().len();
     let scale = || Coincidences::new(vec![1, 2, 3, 4]);
     let mut overall = scale();
     let mut per_dim: Vec<Coincidences> = (0..n_dims).map(|_| scale()).collect();
@@ -252,30 +243,31 @@ pub fn agreement(cards: &[ScorecardFacts]) -> Result<AgreementReport, ReportErro
     let mut counts: Vec<[u64; 4]> = vec![[0; 4]; n_dims];
     let mut touched: Vec<usize> = Vec::new();
     for w in starts.windows(2) {
-        for (_, d, v) in order
+        for r in order
             .get(w[0]..w[1])
             .unwrap_or(&[])
             .iter()
-            .filter_map(|i| ratings.get(*i as usize))
+            .filter_map(|i| d.ratings.get(*i as usize))
         {
-            let d = *d as usize;
-            if let Some(c) = counts.get_mut(d) {
+            let dim = r.dim as usize;
+            if let Some(c) = counts.get_mut(dim) {
                 if c.iter().all(|n| *n == 0) {
-                    touched.push(d);
+                    touched.push(dim);
                 }
-                c[usize::from(*v) - 1] += 1;
+                c[usize::from(r.value) - 1] += 1;
             }
         }
-        for d in touched.drain(..) {
-            if let (Some(c), Some(co)) = (counts.get_mut(d), per_dim.get_mut(d)) {
+        for dim in touched.drain(..) {
+            if let (Some(c), Some(co)) = (counts.get_mut(dim), per_dim.get_mut(dim)) {
                 overall.add_counts(c);
                 co.add_counts(c);
                 *c = [0; 4];
             }
         }
     }
-    let ranks = dims.sorted_ranks();
-    let mut dimensions: Vec<(usize, AlphaRow)> = dims
+    let ranks = d.dims.sorted_ranks();
+    let mut dimensions: Vec<(usize, AlphaRow)> = d
+        .dims
         .names()
         .iter()
         .zip(&per_dim)
@@ -283,8 +275,19 @@ pub fn agreement(cards: &[ScorecardFacts]) -> Result<AgreementReport, ReportErro
         .map(|((name, co), rank)| (*rank, row(Some((*name).to_string()), co)))
         .collect();
     dimensions.sort_unstable_by_key(|(rank, _)| *rank);
-    Ok(AgreementReport {
+    AgreementReport {
         overall: row(None, &overall),
         dimensions: dimensions.into_iter().map(|(_, r)| r).collect(),
-    })
+    }
+}
+
+/// Calibration and agreement together from one read of the scorecards — what a page showing
+/// both should call, as reading 100,000 scorecards is most of the cost of each.
+pub fn calibration_and_agreement(
+    cards: &[ScorecardFacts],
+    now_ms: i64,
+) -> Result<(CalibrationReport, AgreementReport), ReportError> {
+    let d = digest(cards, now_ms)?;
+    let a = from_digest(&d);
+    Ok((super::calibration::from_digest(d, now_ms), a))
 }

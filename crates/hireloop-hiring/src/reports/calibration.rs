@@ -1,12 +1,11 @@
 //! Interviewer calibration: how each interviewer rates, against the rest of the panel, and how
 //! promptly they submit.
 
-use hireloop_core::Recommendation;
 use serde::{Deserialize, Serialize};
 
-use super::facts::rating_value;
-use super::group::{Interner, group_by_key};
-use super::stats::{HOUR_MS, mean_sd, median_p90, ratio, scale_mean_sd};
+use super::digest::{CardSum, Digest, digest};
+use super::group::group_by_key;
+use super::stats::{mean_sd, median_p90, ratio, scale_mean_sd};
 use super::{ReportError, ScorecardFacts};
 
 /// One interviewer's figures. Ratings and recommendations come from submitted scorecards only: a
@@ -53,122 +52,63 @@ pub struct CalibrationReport {
     pub interviewers: Vec<InterviewerRow>,
 }
 
-#[derive(Default)]
-struct Acc {
-    scorecards: u64,
-    submitted: u64,
-    /// Counts of the ratings 1, 2, 3 and 4.
-    ratings: [u64; 4],
-    /// Per compared application, own mean minus the others' mean.
-    panel: Vec<f64>,
-    recommendations: u64,
-    no_decision: u64,
-    late_hours: Vec<f64>,
-    overdue: u64,
-}
-
-/// Computes every interviewer's calibration from the scorecards. O(n) for n scorecards after
-/// interning, plus a sort of each application's few scorecards.
+/// Computes every interviewer's calibration from the scorecards. O(n) for n scorecards, plus a
+/// sort of each application's few scorecards.
 pub fn calibration(
     cards: &[ScorecardFacts],
     now_ms: i64,
 ) -> Result<CalibrationReport, ReportError> {
-    let mut people = Interner::default();
-    let mut apps = Interner::with_capacity(cards.len() / 4);
-    let mut accs: Vec<Acc> = Vec::new();
-    // Per scorecard: its interviewer, and for submitted ones with ratings the application (the
-    // grouping key) and the sum and count of its 1–4 ratings.
-    let mut who: Vec<u32> = Vec::with_capacity(cards.len());
-    let mut keys: Vec<Option<u32>> = Vec::with_capacity(cards.len());
-    let mut sums: Vec<(u64, u64)> = Vec::with_capacity(cards.len());
-    for c in cards {
-        let w = people.intern(&c.interviewer);
-        who.push(w);
-        keys.push(None);
-        sums.push((0, 0));
-        let w = w as usize;
-        if w >= accs.len() {
-            accs.resize_with(w + 1, Acc::default);
-        }
-        let Some(acc) = accs.get_mut(w) else {
-            continue;
-        };
-        acc.scorecards += 1;
-        let Some(at) = c.submitted_ms else {
-            if c.due_ms < now_ms {
-                acc.overdue += 1;
-            }
-            continue;
-        };
-        acc.submitted += 1;
-        if at > c.due_ms {
-            acc.late_hours
-                .push(at.saturating_sub(c.due_ms) as f64 / HOUR_MS);
-        }
-        if let Some(r) = c.recommendation {
-            acc.recommendations += 1;
-            if r == Recommendation::NoDecision {
-                acc.no_decision += 1;
-            }
-        }
-        let (mut sum, mut count) = (0u64, 0u64);
-        for (dim, r) in &c.ratings {
-            if let Some(v) = rating_value(c, dim, *r)? {
-                if let Some(n) = acc.ratings.get_mut(usize::from(v) - 1) {
-                    *n += 1;
-                }
-                sum += u64::from(v);
-                count += 1;
-            }
-        }
-        if count > 0
-            && let (Some(k), Some(s)) = (keys.last_mut(), sums.last_mut())
-        {
-            *k = Some(apps.intern(&c.application_id));
-            *s = (sum, count);
-        }
-    }
+    Ok(from_digest(digest(cards, now_ms)?, now_ms))
+}
+
+/// Calibration from the digested scorecards.
+pub(crate) fn from_digest(d: Digest<'_>, now_ms: i64) -> CalibrationReport {
     // Panel comparison: per application, each interviewer's pooled ratings against everyone
     // else's pooled ratings on it.
-    let (order, starts) = group_by_key(keys.len(), apps.names().len(), |i| {
-        keys.get(i).copied().flatten()
+    let mut panels: Vec<Vec<f64>> = vec![Vec::new(); d.counts.len()];
+    let (order, starts) = group_by_key(d.cards.len(), d.apps.names().len(), |i| {
+        d.cards.get(i).map(|c| c.app)
     });
-    let mut panel: Vec<(u32, u64, u64)> = Vec::new();
+    let mut panel: Vec<CardSum> = Vec::new();
     for w in starts.windows(2) {
         panel.clear();
-        for i in order.get(w[0]..w[1]).unwrap_or(&[]) {
-            let i = *i as usize;
-            if let (Some(p), Some((s, n))) = (who.get(i), sums.get(i)) {
-                panel.push((*p, *s, *n));
-            }
-        }
+        panel.extend(
+            order
+                .get(w[0]..w[1])
+                .unwrap_or(&[])
+                .iter()
+                .filter_map(|i| d.cards.get(*i as usize)),
+        );
+        // Same application throughout, so this orders by interviewer.
         panel.sort_unstable();
-        let total_sum: u64 = panel.iter().map(|r| r.1).sum();
-        let total_count: u64 = panel.iter().map(|r| r.2).sum();
-        for own in panel.chunk_by(|a, b| a.0 == b.0) {
-            let sum: u64 = own.iter().map(|r| r.1).sum();
-            let count: u64 = own.iter().map(|r| r.2).sum();
+        let total_sum: u64 = panel.iter().map(|r| r.sum).sum();
+        let total_count: u64 = panel.iter().map(|r| r.count).sum();
+        for own in panel.chunk_by(|a, b| a.who == b.who) {
+            let sum: u64 = own.iter().map(|r| r.sum).sum();
+            let count: u64 = own.iter().map(|r| r.count).sum();
             let others = total_count - count;
             let Some(first) = own.first() else { continue };
             if others == 0 {
                 continue;
             }
             let diff = sum as f64 / count as f64 - (total_sum - sum) as f64 / others as f64;
-            if let Some(acc) = accs.get_mut(first.0 as usize) {
-                acc.panel.push(diff);
+            if let Some(p) = panels.get_mut(first.who as usize) {
+                p.push(diff);
             }
         }
     }
-    let ranks = people.sorted_ranks();
-    let mut rows: Vec<(usize, InterviewerRow)> = people
+    let ranks = d.people.sorted_ranks();
+    let mut rows: Vec<(usize, InterviewerRow)> = d
+        .people
         .names()
         .iter()
-        .zip(accs)
+        .zip(d.counts)
+        .zip(panels)
         .zip(&ranks)
-        .map(|((name, mut a), rank)| {
+        .map(|(((name, mut a), mut panel), rank)| {
             let (median_hours_late, _) = median_p90(&mut a.late_hours);
             let (mean_rating, rating_sd) = scale_mean_sd(&a.ratings);
-            let (panel_difference, panel_difference_sd) = mean_sd(&mut a.panel);
+            let (panel_difference, panel_difference_sd) = mean_sd(&mut panel);
             let row = InterviewerRow {
                 interviewer: (*name).to_string(),
                 scorecards: a.scorecards,
@@ -176,7 +116,7 @@ pub fn calibration(
                 ratings: a.ratings.iter().sum(),
                 mean_rating,
                 rating_sd,
-                compared_applications: a.panel.len() as u64,
+                compared_applications: panel.len() as u64,
                 panel_difference,
                 panel_difference_sd,
                 recommendations: a.recommendations,
@@ -189,8 +129,8 @@ pub fn calibration(
         })
         .collect();
     rows.sort_unstable_by_key(|(rank, _)| *rank);
-    Ok(CalibrationReport {
+    CalibrationReport {
         now_ms,
         interviewers: rows.into_iter().map(|(_, r)| r).collect(),
-    })
+    }
 }

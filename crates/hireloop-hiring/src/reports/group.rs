@@ -38,7 +38,8 @@ pub(crate) struct Interner<'a> {
     ids: FastMap<&'a str, u32>,
     names: Vec<&'a str>,
     /// The last string looked up: records usually come grouped (a store lists an application's
-    /// scorecards together), and comparing with the last one skips a cold hash-table probe.
+    /// scorecards together), and comparing with the last one (or the one after it) skips a cold
+    /// hash-table probe.
     last: Option<(&'a str, u32)>,
 }
 
@@ -57,10 +58,18 @@ impl<'a> Interner<'a> {
 
     /// The number of `s`, adding it if new.
     pub(crate) fn intern(&mut self, s: &'a str) -> u32 {
-        if let Some((l, i)) = self.last
-            && l == s
-        {
-            return i;
+        if let Some((l, i)) = self.last {
+            if l == s {
+                return i;
+            }
+            // Keys of a sorted map come in the same order every time, so the string after the
+            // last one is the likely next (dimension ids of one scorecard after another).
+            if let Some(next) = self.names.get(i as usize + 1)
+                && *next == s
+            {
+                self.last = Some((s, i + 1));
+                return i + 1;
+            }
         }
         let i = self.lookup(s);
         self.last = Some((s, i));

@@ -22,6 +22,7 @@ pub mod agreement;
 pub mod calibration;
 pub mod charts;
 pub mod csv;
+mod digest;
 pub mod durations;
 mod facts;
 pub mod funnel;
@@ -29,7 +30,9 @@ mod group;
 pub mod impact;
 mod stats;
 
-pub use agreement::{AgreementReport, AlphaRow, Metric, agreement, krippendorff_alpha};
+pub use agreement::{
+    AgreementReport, AlphaRow, Metric, agreement, calibration_and_agreement, krippendorff_alpha,
+};
 pub use calibration::{CalibrationReport, InterviewerRow, calibration};
 pub use durations::{
     DecisionTarget, DecisionTimes, OverdueApplication, StageTimes, TimeInStageReport,
