@@ -624,6 +624,16 @@ fn card(who: &str, app: &str, ratings: &[(&str, u8)]) -> ScorecardFacts {
 }
 
 #[test]
+fn a_decision_years_later_does_not_blow_up_the_histogram() {
+    let mut a = app("old", None, true);
+    a.applied_ms = i64::MIN / 2;
+    let r = time_to_decision(&[a], DecisionTarget::default(), DAY).unwrap();
+    assert_eq!(r.overall.decided_by_week.len(), 157);
+    assert_eq!(r.overall.decided_by_week[156], 1);
+    assert_eq!(r.overall.share_over_target, Some(1.0));
+}
+
+#[test]
 fn one_interviewer_has_no_panel_and_no_agreement() {
     let cards = vec![
         card("solo", "a", &[("x", 3), ("y", 4)]),

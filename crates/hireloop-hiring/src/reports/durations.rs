@@ -105,6 +105,9 @@ impl Default for DecisionTarget {
     }
 }
 
+/// The last week `decided_by_week` has a bin of its own.
+const MAX_WEEKS: usize = 156;
+
 /// Time to decision for one set of applications (all of them, or one cohort).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DecisionTimes {
@@ -133,7 +136,8 @@ pub struct DecisionTimes {
     /// Undecided applications older than `max_weeks` at `now_ms`.
     pub overdue: u64,
     /// Decided applications by whole weeks from applying to the decision: element `w` counts
-    /// decisions in `[w, w + 1)` weeks. Up to the last non-empty week.
+    /// decisions in `[w, w + 1)` weeks, up to the last non-empty week. Element 156 (three years),
+    /// if present, also counts every later decision.
     pub decided_by_week: Vec<u64>,
 }
 
@@ -184,8 +188,9 @@ impl Acc {
         let over = self.days.iter().filter(|d| **d > hi).count() as u64;
         let mut decided_by_week = Vec::new();
         for d in &self.days {
-            // Days are never negative (decisions before applying are refused).
-            let w = (d / 7.0).floor() as usize;
+            // Days are never negative (decisions before applying are refused); a wild date
+            // must not make a huge histogram, so the last week counts everything later.
+            let w = ((d / 7.0).floor() as usize).min(MAX_WEEKS);
             if decided_by_week.len() <= w {
                 decided_by_week.resize(w + 1, 0);
             }

@@ -6,6 +6,9 @@
 //! milliseconds since the Unix epoch (UTC); each report is a serde value with a CSV export
 //! ([`csv`]) and, where a picture helps, an SVG chart ([`charts`]).
 //!
+//! Calibration and agreement both read every scorecard; a page that shows both should call
+//! [`calibration_and_agreement`], which reads them once.
+//!
 //! Conventions shared by every report:
 //! - A ratio whose denominator is zero is `None` (JSON `null`), never NaN or infinity.
 //! - Medians and 90th percentiles use linear interpolation between closest ranks (the definition
