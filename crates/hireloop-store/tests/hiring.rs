@@ -10,8 +10,8 @@ use hireloop_hiring::roles::Role;
 use hireloop_hiring::webhook::{EventKind, Outcome};
 use hireloop_store::{
     ApplicationFilter, ApplicationStatus, Backend, CandidateFilter, ChainStatus, DeliveryStatus,
-    ImportOutcome, InterviewStatus, NewCandidate, NewDecision, NewInterview, NewOffer,
-    OfferStatus, Page, PanelSeat, ScorecardDraft, Store, StoreError, VisitOutcome,
+    ImportOutcome, InterviewStatus, NewCandidate, NewDecision, NewInterview, NewOffer, OfferStatus,
+    Page, PanelSeat, ScorecardDraft, Store, StoreError, VisitOutcome,
 };
 use hiring_support::{count, exec, on_every_backend, raw, req, user};
 use serde_json::json;
@@ -142,10 +142,7 @@ async fn orgs_have_members_with_roles_and_users_several_orgs() {
     on_every_backend("orgs", |url| async move {
         let w = world(&url).await;
         let s = &w.store;
-        let other = s
-            .create_org("Beta", "Beta", 30, &w.iv1, 40)
-            .await
-            .unwrap();
+        let other = s.create_org("Beta", "Beta", 30, &w.iv1, 40).await.unwrap();
         assert_eq!(other.slug, "beta");
         assert!(matches!(
             s.create_org("Again", "acme", 30, &w.iv1, 41).await,
@@ -163,7 +160,8 @@ async fn orgs_have_members_with_roles_and_users_several_orgs() {
             vec![("acme", Role::Interviewer), ("beta", Role::Admin)]
         );
         assert!(matches!(
-            s.add_member(&w.org, &w.iv1, Role::Recruiter, &w.admin, 50).await,
+            s.add_member(&w.org, &w.iv1, Role::Recruiter, &w.admin, 50)
+                .await,
             Err(StoreError::Taken { .. })
         ));
         assert!(not_found(
@@ -233,7 +231,10 @@ async fn requisitions_list_with_counts_page_and_close() {
         s.apply(&w.org, &w.req, &c.id, "screen", &w.recruiter, 210)
             .await
             .unwrap();
-        let first = s.requisitions(&w.org, false, &Page::first(2)).await.unwrap();
+        let first = s
+            .requisitions(&w.org, false, &Page::first(2))
+            .await
+            .unwrap();
         assert_eq!(first.items.len(), 2);
         let next = first.next.clone().unwrap();
         let second = s
@@ -241,7 +242,11 @@ async fn requisitions_list_with_counts_page_and_close() {
             .await
             .unwrap();
         let third = s
-            .requisitions(&w.org, false, &Page::after(&second.next.clone().unwrap(), 2))
+            .requisitions(
+                &w.org,
+                false,
+                &Page::after(&second.next.clone().unwrap(), 2),
+            )
             .await
             .unwrap();
         assert_eq!(third.items.len(), 1);
@@ -268,12 +273,16 @@ async fn requisitions_list_with_counts_page_and_close() {
         s.close_requisition(&w.org, &ids[1], &w.admin, 310)
             .await
             .unwrap();
-        assert!(conflict(s.close_requisition(&w.org, &ids[1], &w.admin, 311).await));
         assert!(conflict(
-            s.edit_requisition(&w.org, &ids[1], &edit, &w.admin, 312).await
+            s.close_requisition(&w.org, &ids[1], &w.admin, 311).await
         ));
         assert!(conflict(
-            s.apply(&w.org, &ids[1], &c.id, "screen", &w.admin, 313).await
+            s.edit_requisition(&w.org, &ids[1], &edit, &w.admin, 312)
+                .await
+        ));
+        assert!(conflict(
+            s.apply(&w.org, &ids[1], &c.id, "screen", &w.admin, 313)
+                .await
         ));
         let closed = s.requisition(&w.org, &ids[1]).await.unwrap();
         assert!(!closed.open);
@@ -294,9 +303,16 @@ async fn requisitions_list_with_counts_page_and_close() {
                 .len(),
             5
         );
-        s.add_to_team(&w.org, &w.req, &w.manager, Role::HiringManager, &w.admin, 400)
-            .await
-            .unwrap();
+        s.add_to_team(
+            &w.org,
+            &w.req,
+            &w.manager,
+            Role::HiringManager,
+            &w.admin,
+            400,
+        )
+        .await
+        .unwrap();
         s.add_to_team(&w.org, &w.req, &w.iv1, Role::Interviewer, &w.admin, 401)
             .await
             .unwrap();
@@ -318,7 +334,8 @@ async fn requisitions_list_with_counts_page_and_close() {
             .await
             .unwrap();
         assert!(not_found(
-            s.remove_from_team(&w.org, &w.req, &w.iv1, &w.admin, 405).await
+            s.remove_from_team(&w.org, &w.req, &w.iv1, &w.admin, 405)
+                .await
         ));
         assert_eq!(s.on_team(&w.org, &w.req, &w.iv1).await.unwrap(), None);
         intact(s, &w.org).await;
@@ -332,20 +349,40 @@ async fn candidates_are_unique_by_email_searchable_and_paged() {
         let w = world(&url).await;
         let s = &w.store;
         let ann = s
-            .create_candidate(&w.org, &person("Ann Lee", "Ann.Lee@Example.com"), &w.recruiter, 100)
+            .create_candidate(
+                &w.org,
+                &person("Ann Lee", "Ann.Lee@Example.com"),
+                &w.recruiter,
+                100,
+            )
             .await
             .unwrap();
         assert!(matches!(
-            s.create_candidate(&w.org, &person("Other", "ann.lee@example.COM"), &w.recruiter, 101)
-                .await,
+            s.create_candidate(
+                &w.org,
+                &person("Other", "ann.lee@example.COM"),
+                &w.recruiter,
+                101
+            )
+            .await,
             Err(StoreError::Taken { .. })
         ));
         let bob = s
-            .create_candidate(&w.org, &person("Bob Annan", "bob@example.com"), &w.recruiter, 102)
+            .create_candidate(
+                &w.org,
+                &person("Bob Annan", "bob@example.com"),
+                &w.recruiter,
+                102,
+            )
             .await
             .unwrap();
         let cat = s
-            .create_candidate(&w.org, &person("Cat", "anneke@example.org"), &w.recruiter, 103)
+            .create_candidate(
+                &w.org,
+                &person("Cat", "anneke@example.org"),
+                &w.recruiter,
+                103,
+            )
             .await
             .unwrap();
         let got = s.candidate(&w.org, &ann.id).await.unwrap();
@@ -368,11 +405,17 @@ async fn candidates_are_unique_by_email_searchable_and_paged() {
         };
         // Newest first; "ann" matches Ann by name and Cat by email, not Bob Annan.
         assert_eq!(
-            ids(s.candidates(&w.org, &search("ANN"), &Page::first(10)).await.unwrap()),
+            ids(s
+                .candidates(&w.org, &search("ANN"), &Page::first(10))
+                .await
+                .unwrap()),
             vec![cat.id.clone(), ann.id.clone()]
         );
         assert_eq!(
-            ids(s.candidates(&w.org, &search("bob@"), &Page::first(10)).await.unwrap()),
+            ids(s
+                .candidates(&w.org, &search("bob@"), &Page::first(10))
+                .await
+                .unwrap()),
             vec![bob.id.clone()]
         );
         let all = s
@@ -393,15 +436,25 @@ async fn candidates_are_unique_by_email_searchable_and_paged() {
             .apply(&w.org, &w.req, &bob.id, "screen", &w.recruiter, 110)
             .await
             .unwrap();
-        s.move_stage(&w.org, &app.id, "onsite", VisitOutcome::Passed, &w.manager, 120)
-            .await
-            .unwrap();
+        s.move_stage(
+            &w.org,
+            &app.id,
+            "onsite",
+            VisitOutcome::Passed,
+            &w.manager,
+            120,
+        )
+        .await
+        .unwrap();
         let by_req = CandidateFilter {
             requisition_id: Some(w.req.clone()),
             ..CandidateFilter::default()
         };
         assert_eq!(
-            ids(s.candidates(&w.org, &by_req, &Page::first(10)).await.unwrap()),
+            ids(s
+                .candidates(&w.org, &by_req, &Page::first(10))
+                .await
+                .unwrap()),
             vec![bob.id.clone()]
         );
         let by_stage = CandidateFilter {
@@ -410,7 +463,10 @@ async fn candidates_are_unique_by_email_searchable_and_paged() {
             ..CandidateFilter::default()
         };
         assert_eq!(
-            ids(s.candidates(&w.org, &by_stage, &Page::first(10)).await.unwrap()),
+            ids(s
+                .candidates(&w.org, &by_stage, &Page::first(10))
+                .await
+                .unwrap()),
             vec![bob.id.clone()]
         );
         let hired = CandidateFilter {
@@ -425,17 +481,32 @@ async fn candidates_are_unique_by_email_searchable_and_paged() {
                 .is_empty()
         );
         let r1 = s
-            .attach_resume(&w.org, &ann.id, "Ann Lee — PM, 6 years", Some("{}"), &w.recruiter, 130)
+            .attach_resume(
+                &w.org,
+                &ann.id,
+                "Ann Lee — PM, 6 years",
+                Some("{}"),
+                &w.recruiter,
+                130,
+            )
             .await
             .unwrap();
-        s.attach_resume(&w.org, &ann.id, "Ann Lee — PM, 7 years", None, &w.recruiter, 140)
-            .await
-            .unwrap();
+        s.attach_resume(
+            &w.org,
+            &ann.id,
+            "Ann Lee — PM, 7 years",
+            None,
+            &w.recruiter,
+            140,
+        )
+        .await
+        .unwrap();
         let resumes = s.resumes(&w.org, &ann.id).await.unwrap();
         assert_eq!(resumes.len(), 2);
         assert_eq!(resumes[0], r1);
         assert!(not_found(
-            s.attach_resume(&w.org, "nobody", "x", None, &w.recruiter, 150).await
+            s.attach_resume(&w.org, "nobody", "x", None, &w.recruiter, 150)
+                .await
         ));
         intact(s, &w.org).await;
     })
@@ -447,9 +518,14 @@ async fn import_is_all_or_nothing() {
     on_every_backend("import", |url| async move {
         let w = world(&url).await;
         let s = &w.store;
-        s.create_candidate(&w.org, &person("Existing", "taken@example.com"), &w.recruiter, 100)
-            .await
-            .unwrap();
+        s.create_candidate(
+            &w.org,
+            &person("Existing", "taken@example.com"),
+            &w.recruiter,
+            100,
+        )
+        .await
+        .unwrap();
         let entries_before = s.audit(&w.org, 0, 10_000).await.unwrap().len();
         let csv = "name,email\n\
                    Ada,ada@example.com\n\
@@ -483,7 +559,10 @@ async fn import_is_all_or_nothing() {
             1,
             "nothing of the refused import was stored"
         );
-        assert_eq!(s.audit(&w.org, 0, 10_000).await.unwrap().len(), entries_before);
+        assert_eq!(
+            s.audit(&w.org, 0, 10_000).await.unwrap().len(),
+            entries_before
+        );
         let good = "name,email\nAda,ada@example.com\nCy,cy@example.com\n";
         let parsed = hireloop_hiring::import::import_candidates(good.as_bytes()).unwrap();
         let ImportOutcome::Imported(added) = s
@@ -495,7 +574,10 @@ async fn import_is_all_or_nothing() {
         };
         assert_eq!(added.len(), 2);
         assert_eq!(added[1].name, "Cy");
-        assert_eq!(count(&w.raw, "SELECT COUNT(*) AS n FROM candidates").await, 3);
+        assert_eq!(
+            count(&w.raw, "SELECT COUNT(*) AS n FROM candidates").await,
+            3
+        );
         assert_eq!(
             s.audit(&w.org, 0, 10_000).await.unwrap().len(),
             entries_before + 2
@@ -528,28 +610,56 @@ async fn applications_move_through_stages_and_close() {
             );
         }
         assert!(matches!(
-            s.apply(&w.org, &w.req, &apps[0].candidate_id, "screen", &w.recruiter, 120)
-                .await,
+            s.apply(
+                &w.org,
+                &w.req,
+                &apps[0].candidate_id,
+                "screen",
+                &w.recruiter,
+                120
+            )
+            .await,
             Err(StoreError::Taken { .. })
         ));
         let a = &apps[0];
         let moved = s
-            .move_stage(&w.org, &a.id, "phone", VisitOutcome::Passed, &w.manager, 200)
+            .move_stage(
+                &w.org,
+                &a.id,
+                "phone",
+                VisitOutcome::Passed,
+                &w.manager,
+                200,
+            )
             .await
             .unwrap();
         assert_eq!(moved.stage_id, "phone");
         assert_eq!(moved.updated_ms, 200);
         assert!(conflict(
-            s.move_stage(&w.org, &a.id, "phone", VisitOutcome::Passed, &w.manager, 201)
-                .await
+            s.move_stage(
+                &w.org,
+                &a.id,
+                "phone",
+                VisitOutcome::Passed,
+                &w.manager,
+                201
+            )
+            .await
         ));
         assert!(conflict(
             s.move_stage(&w.org, &a.id, "onsite", VisitOutcome::Open, &w.manager, 201)
                 .await
         ));
-        s.move_stage(&w.org, &a.id, "onsite", VisitOutcome::Passed, &w.manager, 300)
-            .await
-            .unwrap();
+        s.move_stage(
+            &w.org,
+            &a.id,
+            "onsite",
+            VisitOutcome::Passed,
+            &w.manager,
+            300,
+        )
+        .await
+        .unwrap();
         let visits = s.visits(&w.org, &a.id).await.unwrap();
         assert_eq!(
             visits
@@ -563,7 +673,14 @@ async fn applications_move_through_stages_and_close() {
             ]
         );
         let closed = s
-            .close_application(&w.org, &a.id, ApplicationStatus::Rejected, Some("no"), &w.manager, 400)
+            .close_application(
+                &w.org,
+                &a.id,
+                ApplicationStatus::Rejected,
+                Some("no"),
+                &w.manager,
+                400,
+            )
             .await
             .unwrap();
         assert_eq!(closed.status, ApplicationStatus::Rejected);
@@ -573,23 +690,49 @@ async fn applications_move_through_stages_and_close() {
             VisitOutcome::Failed
         );
         assert!(conflict(
-            s.move_stage(&w.org, &a.id, "offer", VisitOutcome::Passed, &w.manager, 401)
-                .await
+            s.move_stage(
+                &w.org,
+                &a.id,
+                "offer",
+                VisitOutcome::Passed,
+                &w.manager,
+                401
+            )
+            .await
         ));
         assert!(conflict(
-            s.close_application(&w.org, &a.id, ApplicationStatus::Withdrawn, None, &w.manager, 402)
-                .await
-        ));
-        s.close_application(&w.org, &apps[1].id, ApplicationStatus::Withdrawn, None, &w.recruiter, 403)
+            s.close_application(
+                &w.org,
+                &a.id,
+                ApplicationStatus::Withdrawn,
+                None,
+                &w.manager,
+                402
+            )
             .await
-            .unwrap();
+        ));
+        s.close_application(
+            &w.org,
+            &apps[1].id,
+            ApplicationStatus::Withdrawn,
+            None,
+            &w.recruiter,
+            403,
+        )
+        .await
+        .unwrap();
         assert_eq!(
             s.visits(&w.org, &apps[1].id).await.unwrap()[0].outcome,
             VisitOutcome::Withdrawn
         );
         // Lists: per requisition, per stage, per status, paged newest first.
         let all = s
-            .applications(&w.org, &w.req, &ApplicationFilter::default(), &Page::first(3))
+            .applications(
+                &w.org,
+                &w.req,
+                &ApplicationFilter::default(),
+                &Page::first(3),
+            )
             .await
             .unwrap();
         assert_eq!(all.items.len(), 3);
@@ -682,7 +825,14 @@ async fn a_stage_move_that_fails_midway_changes_nothing() {
         }
         let entries = s.audit(&w.org, 0, 10_000).await.unwrap().len();
         let failed = s
-            .move_stage(&w.org, &app.id, "boom", VisitOutcome::Passed, &w.manager, 200)
+            .move_stage(
+                &w.org,
+                &app.id,
+                "boom",
+                VisitOutcome::Passed,
+                &w.manager,
+                200,
+            )
             .await;
         assert!(matches!(failed, Err(StoreError::Database(_))), "{failed:?}");
         assert_eq!(s.application(&w.org, &app.id).await.unwrap(), app);
@@ -696,9 +846,16 @@ async fn a_stage_move_that_fails_midway_changes_nothing() {
             0
         );
         // The next move goes through whole.
-        s.move_stage(&w.org, &app.id, "phone", VisitOutcome::Passed, &w.manager, 300)
-            .await
-            .unwrap();
+        s.move_stage(
+            &w.org,
+            &app.id,
+            "phone",
+            VisitOutcome::Passed,
+            &w.manager,
+            300,
+        )
+        .await
+        .unwrap();
         assert_eq!(s.visits(&w.org, &app.id).await.unwrap().len(), 2);
         assert_eq!(
             count(&w.raw, "SELECT COUNT(*) AS n FROM webhook_deliveries").await,
@@ -733,9 +890,13 @@ async fn assessments_start_once_and_submit_once() {
                 .await,
             Err(StoreError::Taken { .. })
         ));
-        assert_eq!(s.assessment_by_nonce(&w.org, "nonce-1").await.unwrap().id, a.id);
+        assert_eq!(
+            s.assessment_by_nonce(&w.org, "nonce-1").await.unwrap().id,
+            a.id
+        );
         assert!(conflict(
-            s.save_assessment_draft(&w.org, &a.id, "q1", "early", 130).await
+            s.save_assessment_draft(&w.org, &a.id, "q1", "early", 130)
+                .await
         ));
         assert!(conflict(
             s.submit_assessment(&w.org, &a.id, &c.id, 131).await
@@ -759,10 +920,19 @@ async fn assessments_start_once_and_submit_once() {
         s.save_assessment_draft(&w.org, &a.id, "q2", "other", 420)
             .await
             .unwrap();
-        assert!(s.submit_assessment(&w.org, &a.id, &c.id, 500).await.unwrap());
-        assert!(!s.submit_assessment(&w.org, &a.id, &c.id, 501).await.unwrap());
+        assert!(
+            s.submit_assessment(&w.org, &a.id, &c.id, 500)
+                .await
+                .unwrap()
+        );
+        assert!(
+            !s.submit_assessment(&w.org, &a.id, &c.id, 501)
+                .await
+                .unwrap()
+        );
         assert!(conflict(
-            s.save_assessment_draft(&w.org, &a.id, "q1", "late", 502).await
+            s.save_assessment_draft(&w.org, &a.id, "q1", "late", 502)
+                .await
         ));
         s.attach_assessment_result(
             &w.org,
@@ -817,8 +987,14 @@ async fn interviews_reschedule_with_history_and_count_load() {
         assert_eq!(i.panel.len(), 2);
         let outsider = user(s, "outsider@example.com").await;
         assert!(not_found(
-            s.schedule_interview(&w.org, &app.id, &panel(&w.iv1, &outsider), &w.recruiter, 201)
-                .await
+            s.schedule_interview(
+                &w.org,
+                &app.id,
+                &panel(&w.iv1, &outsider),
+                &w.recruiter,
+                201
+            )
+            .await
         ));
         let moved = s
             .reschedule_interview(
@@ -869,7 +1045,13 @@ async fn interviews_reschedule_with_history_and_count_load() {
                 .is_empty()
         );
         let second = s
-            .schedule_interview(&w.org, &app.id, &panel(&w.iv1, &w.manager), &w.recruiter, 400)
+            .schedule_interview(
+                &w.org,
+                &app.id,
+                &panel(&w.iv1, &w.manager),
+                &w.recruiter,
+                400,
+            )
             .await
             .unwrap();
         let cancelled = s
@@ -883,7 +1065,8 @@ async fn interviews_reschedule_with_history_and_count_load() {
                 .await
         ));
         assert!(conflict(
-            s.cancel_interview(&w.org, &second.id, None, &w.recruiter, 421).await
+            s.cancel_interview(&w.org, &second.id, None, &w.recruiter, 421)
+                .await
         ));
         let done = s
             .complete_interview(&w.org, &i.id, &w.recruiter, 500)
@@ -955,7 +1138,12 @@ async fn scorecards_draft_then_submit_once_and_overdue_ones_are_found() {
             "drafts are not audited"
         );
         // Nothing is overdue before the due time; both are just after.
-        assert!(s.overdue_scorecards(&w.org, due, 100).await.unwrap().is_empty());
+        assert!(
+            s.overdue_scorecards(&w.org, due, 100)
+                .await
+                .unwrap()
+                .is_empty()
+        );
         let late = s.overdue_scorecards(&w.org, due + 5, 100).await.unwrap();
         assert_eq!(late.len(), 2);
         assert_eq!(late[0].late_by_ms, 5);
@@ -980,7 +1168,11 @@ async fn scorecards_draft_then_submit_once_and_overdue_ones_are_found() {
         let own = all.iter().find(|c| c.interviewer_id == w.iv1).unwrap();
         assert_eq!(own.recommendation.as_deref(), Some("hire"));
         assert_eq!(own.ratings, json!({ "product_sense": 3, "execution": 4 }));
-        assert!(actions(s, &w.org).await.contains(&"scorecard.submitted".to_owned()));
+        assert!(
+            actions(s, &w.org)
+                .await
+                .contains(&"scorecard.submitted".to_owned())
+        );
         intact(s, &w.org).await;
     })
     .await;
@@ -1089,7 +1281,10 @@ async fn decisions_are_final_and_offers_follow_their_states() {
             s.set_offer_status(&w.org, &offer.id, OfferStatus::Withdrawn, &w.recruiter, 340)
                 .await
         ));
-        assert_eq!(s.offers_of(&w.org, &app.id).await.unwrap(), vec![accepted.clone()]);
+        assert_eq!(
+            s.offers_of(&w.org, &app.id).await.unwrap(),
+            vec![accepted.clone()]
+        );
         assert_eq!(s.offer(&w.org, &offer.id).await.unwrap(), accepted);
         let acts = actions(s, &w.org).await;
         for a in [
@@ -1129,7 +1324,15 @@ async fn another_organisations_ids_find_nothing() {
             .await
             .unwrap();
         let a = s
-            .issue_assessment(&w.org, &app.id, "n-iso", 9_999, &json!({}), &w.recruiter, 120)
+            .issue_assessment(
+                &w.org,
+                &app.id,
+                "n-iso",
+                9_999,
+                &json!({}),
+                &w.recruiter,
+                120,
+            )
             .await
             .unwrap();
         s.start_assessment(&w.org, &a.id, 100, &c.id, 121)
@@ -1173,7 +1376,14 @@ async fn another_organisations_ids_find_nothing() {
             .await
             .unwrap();
         let hook = s
-            .create_webhook(&w.org, "https://h.example.com", "k", &[EventKind::Decided], &w.admin, 160)
+            .create_webhook(
+                &w.org,
+                "https://h.example.com",
+                "k",
+                &[EventKind::Decided],
+                &w.admin,
+                160,
+            )
             .await
             .unwrap();
         let app_before = s.application(&w.org, &app.id).await.unwrap();
@@ -1182,7 +1392,12 @@ async fn another_organisations_ids_find_nothing() {
         assert!(s.team(&b, &w.req).await.unwrap().is_empty());
         assert!(s.on_team(&b, &w.req, &w.manager).await.unwrap().is_none());
         assert!(not_found(s.candidate(&b, &c.id).await));
-        assert!(s.candidate_by_email(&b, "ivy@example.com").await.unwrap().is_none());
+        assert!(
+            s.candidate_by_email(&b, "ivy@example.com")
+                .await
+                .unwrap()
+                .is_none()
+        );
         assert!(s.resumes(&b, &c.id).await.unwrap().is_empty());
         assert!(
             s.candidates(&b, &CandidateFilter::default(), &Page::first(10))
@@ -1207,12 +1422,33 @@ async fn another_organisations_ids_find_nothing() {
         assert!(s.assessments_of(&b, &app.id).await.unwrap().is_empty());
         assert!(not_found(s.interview(&b, &i.id).await));
         assert!(s.interviews_of(&b, &app.id).await.unwrap().is_empty());
-        assert!(s.interviews_for(&b, &w.iv1, 0, i64::MAX).await.unwrap().is_empty());
+        assert!(
+            s.interviews_for(&b, &w.iv1, 0, i64::MAX)
+                .await
+                .unwrap()
+                .is_empty()
+        );
         assert!(s.interview_history(&b, &i.id).await.unwrap().is_empty());
-        assert!(s.interviewer_load(&b, 0, i64::MAX).await.unwrap().iter().all(|l| l.user_id == b_admin));
+        assert!(
+            s.interviewer_load(&b, 0, i64::MAX)
+                .await
+                .unwrap()
+                .iter()
+                .all(|l| l.user_id == b_admin)
+        );
         assert!(s.scorecards_of(&b, &app.id).await.unwrap().is_empty());
-        assert!(s.own_scorecard(&b, &app.id, "onsite-1", &w.iv1).await.unwrap().is_none());
-        assert!(s.overdue_scorecards(&b, i64::MAX, 10).await.unwrap().is_empty());
+        assert!(
+            s.own_scorecard(&b, &app.id, "onsite-1", &w.iv1)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert!(
+            s.overdue_scorecards(&b, i64::MAX, 10)
+                .await
+                .unwrap()
+                .is_empty()
+        );
         assert!(s.decision(&b, &app.id).await.unwrap().is_none());
         assert!(not_found(s.offer(&b, &offer.id).await));
         assert!(s.offers_of(&b, &app.id).await.unwrap().is_empty());
@@ -1223,42 +1459,81 @@ async fn another_organisations_ids_find_nothing() {
         assert!(s.membership(&b, &w.recruiter).await.unwrap().is_none());
         // Writers with organisation B change nothing.
         let edit = req("x");
-        assert!(not_found(s.edit_requisition(&b, &w.req, &edit, &b_admin, 200).await));
-        assert!(not_found(s.close_requisition(&b, &w.req, &b_admin, 200).await));
         assert!(not_found(
-            s.add_to_team(&b, &w.req, &b_admin, Role::Interviewer, &b_admin, 200).await
-        ));
-        assert!(not_found(s.remove_from_team(&b, &w.req, &w.manager, &b_admin, 200).await));
-        assert!(not_found(s.attach_resume(&b, &c.id, "x", None, &b_admin, 200).await));
-        assert!(not_found(s.apply(&b, &w.req, &c.id, "screen", &b_admin, 200).await));
-        assert!(not_found(
-            s.move_stage(&b, &app.id, "x", VisitOutcome::Passed, &b_admin, 200).await
+            s.edit_requisition(&b, &w.req, &edit, &b_admin, 200).await
         ));
         assert!(not_found(
-            s.close_application(&b, &app.id, ApplicationStatus::Rejected, None, &b_admin, 200)
+            s.close_requisition(&b, &w.req, &b_admin, 200).await
+        ));
+        assert!(not_found(
+            s.add_to_team(&b, &w.req, &b_admin, Role::Interviewer, &b_admin, 200)
                 .await
         ));
         assert!(not_found(
-            s.issue_assessment(&b, &app.id, "n2", 1, &json!({}), &b_admin, 200).await
-        ));
-        assert!(not_found(s.start_assessment(&b, &a.id, 1, &b_admin, 200).await));
-        assert!(conflict(s.save_assessment_draft(&b, &a.id, "q", "x", 200).await) || not_found(s.save_assessment_draft(&b, &a.id, "q", "x", 200).await));
-        assert!(not_found(s.submit_assessment(&b, &a.id, &b_admin, 200).await));
-        assert!(not_found(
-            s.attach_assessment_result(&b, &a.id, &json!({}), &[], &b_admin, 200).await
+            s.remove_from_team(&b, &w.req, &w.manager, &b_admin, 200)
+                .await
         ));
         assert!(not_found(
-            s.schedule_interview(&b, &app.id, &panel(&b_admin, &b_admin), &b_admin, 200).await
+            s.attach_resume(&b, &c.id, "x", None, &b_admin, 200).await
         ));
         assert!(not_found(
-            s.reschedule_interview(&b, &i.id, 1, 2, None, &b_admin, 200).await
+            s.apply(&b, &w.req, &c.id, "screen", &b_admin, 200).await
         ));
-        assert!(not_found(s.cancel_interview(&b, &i.id, None, &b_admin, 200).await));
-        assert!(not_found(s.complete_interview(&b, &i.id, &b_admin, 200).await));
         assert!(not_found(
-            s.save_scorecard_draft(&b, &i.id, &w.iv1, &card("hire"), 200).await
+            s.move_stage(&b, &app.id, "x", VisitOutcome::Passed, &b_admin, 200)
+                .await
         ));
-        assert!(not_found(s.submit_scorecard(&b, &i.id, &w.iv1, &card("hire"), 200).await));
+        assert!(not_found(
+            s.close_application(
+                &b,
+                &app.id,
+                ApplicationStatus::Rejected,
+                None,
+                &b_admin,
+                200
+            )
+            .await
+        ));
+        assert!(not_found(
+            s.issue_assessment(&b, &app.id, "n2", 1, &json!({}), &b_admin, 200)
+                .await
+        ));
+        assert!(not_found(
+            s.start_assessment(&b, &a.id, 1, &b_admin, 200).await
+        ));
+        assert!(
+            conflict(s.save_assessment_draft(&b, &a.id, "q", "x", 200).await)
+                || not_found(s.save_assessment_draft(&b, &a.id, "q", "x", 200).await)
+        );
+        assert!(not_found(
+            s.submit_assessment(&b, &a.id, &b_admin, 200).await
+        ));
+        assert!(not_found(
+            s.attach_assessment_result(&b, &a.id, &json!({}), &[], &b_admin, 200)
+                .await
+        ));
+        assert!(not_found(
+            s.schedule_interview(&b, &app.id, &panel(&b_admin, &b_admin), &b_admin, 200)
+                .await
+        ));
+        assert!(not_found(
+            s.reschedule_interview(&b, &i.id, 1, 2, None, &b_admin, 200)
+                .await
+        ));
+        assert!(not_found(
+            s.cancel_interview(&b, &i.id, None, &b_admin, 200).await
+        ));
+        assert!(not_found(
+            s.complete_interview(&b, &i.id, &b_admin, 200).await
+        ));
+        assert!(not_found(
+            s.save_scorecard_draft(&b, &i.id, &w.iv1, &card("hire"), 200)
+                .await
+        ));
+        assert!(not_found(
+            s.submit_scorecard(&b, &i.id, &w.iv1, &card("hire"), 200)
+                .await
+        ));
         assert!(not_found(
             s.record_decision(
                 &b,
@@ -1289,19 +1564,33 @@ async fn another_organisations_ids_find_nothing() {
             )
             .await
         ));
-        assert!(not_found(s.approve_offer(&b, &offer.id, None, &b_admin, 200).await));
         assert!(not_found(
-            s.set_offer_status(&b, &offer.id, OfferStatus::Withdrawn, &b_admin, 200).await
+            s.approve_offer(&b, &offer.id, None, &b_admin, 200).await
         ));
-        assert!(not_found(s.disable_webhook(&b, &hook.id, &b_admin, 200).await));
+        assert!(not_found(
+            s.set_offer_status(&b, &offer.id, OfferStatus::Withdrawn, &b_admin, 200)
+                .await
+        ));
+        assert!(not_found(
+            s.disable_webhook(&b, &hook.id, &b_admin, 200).await
+        ));
         assert!(not_found(s.erase_candidate(&b, &c.id, &b_admin, 200).await));
-        assert!(not_found(s.set_member_role(&b, &w.recruiter, Role::Admin, &b_admin, 200).await));
-        assert!(not_found(s.remove_member(&b, &w.recruiter, &b_admin, 200).await));
+        assert!(not_found(
+            s.set_member_role(&b, &w.recruiter, Role::Admin, &b_admin, 200)
+                .await
+        ));
+        assert!(not_found(
+            s.remove_member(&b, &w.recruiter, &b_admin, 200).await
+        ));
         // And organisation A's data is as it was.
         assert_eq!(s.application(&w.org, &app.id).await.unwrap(), app_before);
         assert_eq!(s.interview(&w.org, &i.id).await.unwrap().sequence, 0);
         assert!(s.webhooks(&w.org).await.unwrap()[0].active);
-        assert_eq!(intact(s, &b).await, 2, "organisation B's chain holds its own entries only");
+        assert_eq!(
+            intact(s, &b).await,
+            2,
+            "organisation B's chain holds its own entries only"
+        );
         intact(s, &w.org).await;
     })
     .await;
@@ -1320,9 +1609,16 @@ async fn the_audit_chain_verifies_and_tampering_is_found() {
             .apply(&w.org, &w.req, &c.id, "screen", &w.recruiter, 110)
             .await
             .unwrap();
-        s.move_stage(&w.org, &app.id, "phone", VisitOutcome::Passed, &w.manager, 120)
-            .await
-            .unwrap();
+        s.move_stage(
+            &w.org,
+            &app.id,
+            "phone",
+            VisitOutcome::Passed,
+            &w.manager,
+            120,
+        )
+        .await
+        .unwrap();
         let entries = s.audit(&w.org, 0, 100).await.unwrap();
         assert_eq!(entries.len(), 10);
         assert_eq!(
@@ -1330,7 +1626,10 @@ async fn the_audit_chain_verifies_and_tampering_is_found() {
             (1..=10).collect::<Vec<u64>>()
         );
         // Ids only in the hashed fields; the name and email are in the detail.
-        let created = entries.iter().find(|e| e.action == "candidate.created").unwrap();
+        let created = entries
+            .iter()
+            .find(|e| e.action == "candidate.created")
+            .unwrap();
         assert_eq!(created.subject, format!("candidate:{}", c.id));
         assert_eq!(created.actor, w.recruiter);
         assert_eq!(created.detail.as_ref().unwrap()["email"], "jo@example.com");
@@ -1369,7 +1668,10 @@ async fn the_audit_chain_verifies_and_tampering_is_found() {
         // An edited actor.
         exec(
             &w.raw,
-            &format!("UPDATE audit_log SET actor = 'someone' WHERE org_id = '{}' AND seq = 4", w.org),
+            &format!(
+                "UPDATE audit_log SET actor = 'someone' WHERE org_id = '{}' AND seq = 4",
+                w.org
+            ),
         )
         .await;
         assert!(matches!(
@@ -1389,16 +1691,25 @@ async fn the_audit_chain_verifies_and_tampering_is_found() {
         // A removed entry in the middle, and one cut off the end.
         exec(
             &w.raw,
-            &format!("DELETE FROM audit_log WHERE org_id = '{}' AND seq = 10", w.org),
+            &format!(
+                "DELETE FROM audit_log WHERE org_id = '{}' AND seq = 10",
+                w.org
+            ),
         )
         .await;
         assert!(matches!(
             s.verify_audit(&w.org).await.unwrap(),
-            ChainStatus::HeadMismatch { recorded_seq: 10, found_seq: 9 }
+            ChainStatus::HeadMismatch {
+                recorded_seq: 10,
+                found_seq: 9
+            }
         ));
         exec(
             &w.raw,
-            &format!("DELETE FROM audit_log WHERE org_id = '{}' AND seq = 5", w.org),
+            &format!(
+                "DELETE FROM audit_log WHERE org_id = '{}' AND seq = 5",
+                w.org
+            ),
         )
         .await;
         assert!(matches!(
@@ -1442,7 +1753,9 @@ async fn concurrent_appends_from_two_processes_keep_each_chain_linear() {
                     .await?;
                 // Half of organisation A's candidates also apply: a read-then-write operation.
                 if i % 2 == 1 && i % 3 != 0 {
-                    store.apply(&org, &req_a, &c.id, "screen", &admin, 100 + i).await?;
+                    store
+                        .apply(&org, &req_a, &c.id, "screen", &admin, 100 + i)
+                        .await?;
                 }
                 Ok::<_, StoreError>(())
             }));
@@ -1474,18 +1787,41 @@ async fn the_outbox_queues_one_delivery_per_subscribed_active_hook() {
         let w = world(&url).await;
         let s = &w.store;
         let stages = s
-            .create_webhook(&w.org, "https://a.example.com", "ka", &[EventKind::StageChanged, EventKind::Decided], &w.admin, 10)
+            .create_webhook(
+                &w.org,
+                "https://a.example.com",
+                "ka",
+                &[EventKind::StageChanged, EventKind::Decided],
+                &w.admin,
+                10,
+            )
             .await
             .unwrap();
         let decided = s
-            .create_webhook(&w.org, "https://b.example.com", "kb", &[EventKind::Decided], &w.admin, 11)
+            .create_webhook(
+                &w.org,
+                "https://b.example.com",
+                "kb",
+                &[EventKind::Decided],
+                &w.admin,
+                11,
+            )
             .await
             .unwrap();
         let off = s
-            .create_webhook(&w.org, "https://c.example.com", "kc", &[EventKind::StageChanged], &w.admin, 12)
+            .create_webhook(
+                &w.org,
+                "https://c.example.com",
+                "kc",
+                &[EventKind::StageChanged],
+                &w.admin,
+                12,
+            )
             .await
             .unwrap();
-        s.disable_webhook(&w.org, &off.id, &w.admin, 13).await.unwrap();
+        s.disable_webhook(&w.org, &off.id, &w.admin, 13)
+            .await
+            .unwrap();
         assert!(!s.webhooks(&w.org).await.unwrap()[2].active);
         let c = s
             .create_candidate(&w.org, &person("Kim", "kim@example.com"), &w.recruiter, 100)
@@ -1496,9 +1832,16 @@ async fn the_outbox_queues_one_delivery_per_subscribed_active_hook() {
             .await
             .unwrap();
         assert!(s.due_deliveries(i64::MAX, 100).await.unwrap().is_empty());
-        s.move_stage(&w.org, &app.id, "phone", VisitOutcome::Passed, &w.manager, 200)
-            .await
-            .unwrap();
+        s.move_stage(
+            &w.org,
+            &app.id,
+            "phone",
+            VisitOutcome::Passed,
+            &w.manager,
+            200,
+        )
+        .await
+        .unwrap();
         let due = s.due_deliveries(200, 100).await.unwrap();
         assert_eq!(due.len(), 1);
         assert_eq!(due[0].webhook_id, stages.id);
@@ -1508,7 +1851,10 @@ async fn the_outbox_queues_one_delivery_per_subscribed_active_hook() {
         let body: serde_json::Value = serde_json::from_str(&due[0].body).unwrap();
         assert_eq!(body["data"]["to"], "phone");
         assert_eq!(body["org"], w.org.as_str());
-        assert!(!due[0].body.contains("kim@example.com"), "no personal data in bodies");
+        assert!(
+            !due[0].body.contains("kim@example.com"),
+            "no personal data in bodies"
+        );
         let report = json!({});
         s.record_decision(
             &w.org,
@@ -1527,22 +1873,60 @@ async fn the_outbox_queues_one_delivery_per_subscribed_active_hook() {
         .unwrap();
         let due = s.due_deliveries(300, 100).await.unwrap();
         assert_eq!(due.len(), 3);
-        let decided_ones: Vec<_> = due.iter().filter(|d| d.kind == "application.decided").collect();
+        let decided_ones: Vec<_> = due
+            .iter()
+            .filter(|d| d.kind == "application.decided")
+            .collect();
         assert_eq!(decided_ones.len(), 2);
-        assert_eq!(decided_ones[0].event_id, decided_ones[1].event_id, "one event, two hooks");
+        assert_eq!(
+            decided_ones[0].event_id, decided_ones[1].event_id,
+            "one event, two hooks"
+        );
         assert!(decided_ones.iter().any(|d| d.webhook_id == decided.id));
         // Attempts: a retry, then delivered; a late second sender changes nothing.
         let first = &due[0];
-        assert!(s.record_attempt(&first.id, Outcome::Retry, Some(503), Some("unavailable"), Some(1_000)).await.unwrap());
+        assert!(
+            s.record_attempt(
+                &first.id,
+                Outcome::Retry,
+                Some(503),
+                Some("unavailable"),
+                Some(1_000)
+            )
+            .await
+            .unwrap()
+        );
         assert_eq!(s.due_deliveries(999, 100).await.unwrap().len(), 2);
         let again = s.due_deliveries(1_000, 100).await.unwrap();
         let retried = again.iter().find(|d| d.id == first.id).unwrap();
         assert_eq!(retried.attempts, 1);
         assert_eq!(retried.last_code, Some(503));
-        assert!(s.record_attempt(&first.id, Outcome::Delivered, Some(200), None, None).await.unwrap());
-        assert!(!s.record_attempt(&first.id, Outcome::Delivered, Some(200), None, None).await.unwrap());
-        assert!(s.record_attempt(&due[1].id, Outcome::Permanent, Some(404), Some("gone"), Some(5)).await.unwrap());
-        assert!(s.record_attempt(&due[2].id, Outcome::Retry, None, Some("timeout"), None).await.unwrap());
+        assert!(
+            s.record_attempt(&first.id, Outcome::Delivered, Some(200), None, None)
+                .await
+                .unwrap()
+        );
+        assert!(
+            !s.record_attempt(&first.id, Outcome::Delivered, Some(200), None, None)
+                .await
+                .unwrap()
+        );
+        assert!(
+            s.record_attempt(
+                &due[1].id,
+                Outcome::Permanent,
+                Some(404),
+                Some("gone"),
+                Some(5)
+            )
+            .await
+            .unwrap()
+        );
+        assert!(
+            s.record_attempt(&due[2].id, Outcome::Retry, None, Some("timeout"), None)
+                .await
+                .unwrap()
+        );
         assert!(s.due_deliveries(i64::MAX, 100).await.unwrap().is_empty());
         let log = s.deliveries(&w.org, &stages.id, 10).await.unwrap();
         assert_eq!(log.len(), 2);
@@ -1556,10 +1940,27 @@ async fn the_outbox_queues_one_delivery_per_subscribed_active_hook() {
 async fn every_text(pool: &AnyPool) -> Vec<(String, String)> {
     use sqlx::{Column, Row};
     let tables = [
-        "users", "orgs", "members", "audit_heads", "audit_log", "requisitions", "hiring_team",
-        "candidates", "resumes", "candidate_tombstones", "applications", "stage_visits",
-        "assessments", "assessment_answers", "interviews", "interview_panel",
-        "interview_history", "scorecards", "decisions", "offers", "webhooks",
+        "users",
+        "orgs",
+        "members",
+        "audit_heads",
+        "audit_log",
+        "requisitions",
+        "hiring_team",
+        "candidates",
+        "resumes",
+        "candidate_tombstones",
+        "applications",
+        "stage_visits",
+        "assessments",
+        "assessment_answers",
+        "interviews",
+        "interview_panel",
+        "interview_history",
+        "scorecards",
+        "decisions",
+        "offers",
+        "webhooks",
         "webhook_deliveries",
     ];
     let mut out = Vec::new();
@@ -1614,12 +2015,24 @@ async fn erasure_leaves_only_a_tombstone_and_the_chain_verifies() {
             .await
             .unwrap();
         let keep = s
-            .create_candidate(&w.org, &person("Kept Person", "kept@example.com"), &w.recruiter, 100)
+            .create_candidate(
+                &w.org,
+                &person("Kept Person", "kept@example.com"),
+                &w.recruiter,
+                100,
+            )
             .await
             .unwrap();
-        s.attach_resume(&w.org, &zed.id, &format!("{name}\n{email}\nPM"), Some("{}"), &w.recruiter, 110)
-            .await
-            .unwrap();
+        s.attach_resume(
+            &w.org,
+            &zed.id,
+            &format!("{name}\n{email}\nPM"),
+            Some("{}"),
+            &w.recruiter,
+            110,
+        )
+        .await
+        .unwrap();
         let app = s
             .apply(&w.org, &w.req, &zed.id, "oa", &w.recruiter, 120)
             .await
@@ -1629,27 +2042,56 @@ async fn erasure_leaves_only_a_tombstone_and_the_chain_verifies() {
             .await
             .unwrap();
         let a = s
-            .issue_assessment(&w.org, &app.id, "n-zed", 9_999, &json!({ "q": 1 }), &w.recruiter, 130)
+            .issue_assessment(
+                &w.org,
+                &app.id,
+                "n-zed",
+                9_999,
+                &json!({ "q": 1 }),
+                &w.recruiter,
+                130,
+            )
             .await
             .unwrap();
-        s.start_assessment(&w.org, &a.id, 1_000, &zed_user, 131).await.unwrap();
+        s.start_assessment(&w.org, &a.id, 1_000, &zed_user, 131)
+            .await
+            .unwrap();
         s.save_assessment_draft(&w.org, &a.id, "q1", &format!("I am {name}"), 132)
             .await
             .unwrap();
-        s.submit_assessment(&w.org, &a.id, &zed_user, 133).await.unwrap();
-        s.move_stage(&w.org, &app.id, "onsite", VisitOutcome::Passed, &w.manager, 140)
+        s.submit_assessment(&w.org, &a.id, &zed_user, 133)
             .await
             .unwrap();
+        s.move_stage(
+            &w.org,
+            &app.id,
+            "onsite",
+            VisitOutcome::Passed,
+            &w.manager,
+            140,
+        )
+        .await
+        .unwrap();
         let i = s
             .schedule_interview(&w.org, &app.id, &panel(&w.iv1, &w.iv2), &w.recruiter, 150)
             .await
             .unwrap();
-        s.reschedule_interview(&w.org, &i.id, 20 * DAY, 20 * DAY + 1, Some(&format!("{name} asked")), &w.recruiter, 151)
-            .await
-            .unwrap();
+        s.reschedule_interview(
+            &w.org,
+            &i.id,
+            20 * DAY,
+            20 * DAY + 1,
+            Some(&format!("{name} asked")),
+            &w.recruiter,
+            151,
+        )
+        .await
+        .unwrap();
         let mut sc = card("hire");
         sc.summary = format!("{name} did well");
-        s.submit_scorecard(&w.org, &i.id, &w.iv1, &sc, 160).await.unwrap();
+        s.submit_scorecard(&w.org, &i.id, &w.iv1, &sc, 160)
+            .await
+            .unwrap();
         let report = json!({ "candidate_name": name });
         s.record_decision(
             &w.org,
@@ -1679,9 +2121,16 @@ async fn erasure_leaves_only_a_tombstone_and_the_chain_verifies() {
         )
         .await
         .unwrap();
-        s.move_stage(&w.org, &kept_app.id, "phone", VisitOutcome::Passed, &w.manager, 185)
-            .await
-            .unwrap();
+        s.move_stage(
+            &w.org,
+            &kept_app.id,
+            "phone",
+            VisitOutcome::Passed,
+            &w.manager,
+            185,
+        )
+        .await
+        .unwrap();
 
         // Before: the export holds everything, and the name is in many tables.
         let export = s.export_candidate(&w.org, &zed.id).await.unwrap();
@@ -1689,8 +2138,17 @@ async fn erasure_leaves_only_a_tombstone_and_the_chain_verifies() {
         assert_eq!(export["resumes"].as_array().unwrap().len(), 1);
         let exported_app = &export["applications"][0];
         assert_eq!(exported_app["visits"].as_array().unwrap().len(), 2);
-        assert_eq!(exported_app["assessments"][0]["answers"][0]["answer"], format!("I am {name}"));
-        assert_eq!(exported_app["interviews"][0]["history"].as_array().unwrap().len(), 2);
+        assert_eq!(
+            exported_app["assessments"][0]["answers"][0]["answer"],
+            format!("I am {name}")
+        );
+        assert_eq!(
+            exported_app["interviews"][0]["history"]
+                .as_array()
+                .unwrap()
+                .len(),
+            2
+        );
         assert_eq!(exported_app["scorecards"].as_array().unwrap().len(), 2);
         assert_eq!(exported_app["decision"]["final_outcome"], "hire");
         assert_eq!(exported_app["offers"][0]["amount"], 500_000);
@@ -1698,9 +2156,17 @@ async fn erasure_leaves_only_a_tombstone_and_the_chain_verifies() {
         let before = every_text(&w.raw).await;
         assert!(before.iter().filter(|(_, t)| t.contains(name)).count() >= 6);
 
-        let tomb = s.erase_candidate(&w.org, &zed.id, &w.admin, 1_000).await.unwrap();
+        let tomb = s
+            .erase_candidate(&w.org, &zed.id, &w.admin, 1_000)
+            .await
+            .unwrap();
         assert_eq!(
-            (tomb.applications, tomb.interviews, tomb.scorecards, tomb.offers),
+            (
+                tomb.applications,
+                tomb.interviews,
+                tomb.scorecards,
+                tomb.offers
+            ),
             (1, 1, 1, 1)
         );
         assert_eq!(s.tombstone(&w.org, &zed.id).await.unwrap(), Some(tomb));
@@ -1713,7 +2179,10 @@ async fn erasure_leaves_only_a_tombstone_and_the_chain_verifies() {
         let after = every_text(&w.raw).await;
         for (cell, text) in &after {
             assert!(!text.contains(name), "{cell} still holds the name: {text}");
-            assert!(!text.to_lowercase().contains(email), "{cell} still holds the email: {text}");
+            assert!(
+                !text.to_lowercase().contains(email),
+                "{cell} still holds the email: {text}"
+            );
         }
         // The candidate's id remains only in the tombstone, the audit log's subjects and
         // erasure keys, and the `candidate.erased` event for receivers.
@@ -1737,7 +2206,9 @@ async fn erasure_leaves_only_a_tombstone_and_the_chain_verifies() {
         assert!(not_found(s.candidate(&w.org, &zed.id).await));
         assert!(not_found(s.application(&w.org, &app.id).await));
         assert!(not_found(s.export_candidate(&w.org, &zed.id).await));
-        assert!(not_found(s.erase_candidate(&w.org, &zed.id, &w.admin, 1_001).await));
+        assert!(not_found(
+            s.erase_candidate(&w.org, &zed.id, &w.admin, 1_001).await
+        ));
         let theirs = s.audit_of_candidate(&w.org, &zed.id).await.unwrap();
         assert!(theirs.len() >= 10);
         assert!(theirs.iter().all(|e| e.detail.is_none() && e.detail_erased));
@@ -1746,7 +2217,10 @@ async fn erasure_leaves_only_a_tombstone_and_the_chain_verifies() {
         assert_eq!(last.subject, format!("candidate:{}", zed.id));
         intact(s, &w.org).await;
         // The other candidate is untouched.
-        assert_eq!(s.candidate(&w.org, &keep.id).await.unwrap().name, "Kept Person");
+        assert_eq!(
+            s.candidate(&w.org, &keep.id).await.unwrap().name,
+            "Kept Person"
+        );
         assert_eq!(s.visits(&w.org, &kept_app.id).await.unwrap().len(), 2);
         assert!(
             s.audit_of_candidate(&w.org, &keep.id)
@@ -1770,7 +2244,12 @@ async fn retention_finds_candidates_idle_past_the_limit_with_nothing_open() {
             .await
             .unwrap();
         let busy = s
-            .create_candidate(&w.org, &person("Busy", "busy@example.com"), &w.recruiter, DAY)
+            .create_candidate(
+                &w.org,
+                &person("Busy", "busy@example.com"),
+                &w.recruiter,
+                DAY,
+            )
             .await
             .unwrap();
         s.apply(&w.org, &w.req, &busy.id, "screen", &w.recruiter, DAY)
@@ -1784,19 +2263,31 @@ async fn retention_finds_candidates_idle_past_the_limit_with_nothing_open() {
             .await
             .unwrap();
         assert_eq!(
-            s.candidate(&w.org, &recent.id).await.unwrap().last_activity_ms,
+            s.candidate(&w.org, &recent.id)
+                .await
+                .unwrap()
+                .last_activity_ms,
             20 * DAY
         );
-        assert!(s.expired_candidates(&w.org, 31 * DAY, 10).await.unwrap().is_empty());
+        assert!(
+            s.expired_candidates(&w.org, 31 * DAY, 10)
+                .await
+                .unwrap()
+                .is_empty()
+        );
         assert_eq!(
-            s.expired_candidates(&w.org, 31 * DAY + 1, 10).await.unwrap(),
+            s.expired_candidates(&w.org, 31 * DAY + 1, 10)
+                .await
+                .unwrap(),
             vec![idle.id.clone()]
         );
         assert_eq!(
             s.expired_candidates(&w.org, 60 * DAY, 10).await.unwrap(),
             vec![idle.id.clone(), recent.id.clone()]
         );
-        s.erase_candidate(&w.org, &idle.id, "system", 60 * DAY).await.unwrap();
+        s.erase_candidate(&w.org, &idle.id, "system", 60 * DAY)
+            .await
+            .unwrap();
         assert_eq!(
             s.expired_candidates(&w.org, 60 * DAY, 10).await.unwrap(),
             vec![recent.id]

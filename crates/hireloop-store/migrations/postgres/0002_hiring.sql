@@ -46,7 +46,7 @@ CREATE TABLE audit_log (
     candidate_id TEXT,
     PRIMARY KEY (org_id, seq)
 );
-CREATE INDEX audit_by_candidate ON audit_log(org_id, candidate_id) WHERE candidate_id IS NOT NULL;
+CREATE INDEX audit_by_candidate ON audit_log(candidate_id, seq) WHERE candidate_id IS NOT NULL;
 
 CREATE TABLE requisitions (
     id TEXT PRIMARY KEY,

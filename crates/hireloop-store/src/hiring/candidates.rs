@@ -360,26 +360,31 @@ impl Store {
     ) -> Result<Paged<Candidate>, StoreError> {
         let limit = page.clamped();
         let mut args: Vec<String> = vec![org_id.to_owned()];
-        let mut sql = String::from(concat!(
-            "SELECT ",
-            columns!(),
-            " FROM candidates c WHERE c.org_id = $1"
-        ));
         let arg = |args: &mut Vec<String>, value: String| {
             args.push(value);
             format!("${}", args.len())
         };
+        let mut sql = String::from("SELECT ");
+        sql.push_str(columns!());
+        match filter.prefix.as_deref().map(fold).filter(|p| !p.is_empty()) {
+            // A prefix is two index ranges (folded name, folded email); their matches are
+            // joined to the rows, so the search never walks the whole organisation.
+            Some(prefix) => {
+                let lo = arg(&mut args, prefix.clone());
+                let hi = arg(&mut args, format!("{prefix}\u{10FFFF}"));
+                sql.push_str(&format!(
+                    " FROM (SELECT id FROM candidates \
+                             WHERE org_id = $1 AND name_lc >= {lo} AND name_lc < {hi} \
+                           UNION SELECT id FROM candidates \
+                             WHERE org_id = $1 AND email_lc >= {lo} AND email_lc < {hi}) m \
+                      CROSS JOIN candidates c WHERE c.id = m.id AND c.org_id = $1"
+                ));
+            }
+            None => sql.push_str(" FROM candidates c WHERE c.org_id = $1"),
+        }
         if let Some(after) = &page.after {
             let p = arg(&mut args, after.clone());
             sql.push_str(&format!(" AND c.id < {p}"));
-        }
-        if let Some(prefix) = filter.prefix.as_deref().map(fold).filter(|p| !p.is_empty()) {
-            let lo = arg(&mut args, prefix.clone());
-            let hi = arg(&mut args, format!("{prefix}\u{10FFFF}"));
-            sql.push_str(&format!(
-                " AND ((c.name_lc >= {lo} AND c.name_lc < {hi}) \
-                   OR (c.email_lc >= {lo} AND c.email_lc < {hi}))"
-            ));
         }
         if filter.requisition_id.is_some() || filter.stage_id.is_some() || filter.status.is_some() {
             sql.push_str(" AND EXISTS (SELECT 1 FROM applications a WHERE a.candidate_id = c.id");
