@@ -432,6 +432,28 @@ async fn candidates_are_unique_by_email_searchable_and_paged() {
             .await
             .unwrap();
         assert_eq!(ids(rest), vec![ann.id.clone()]);
+        let exact = s
+            .candidates(&w.org, &CandidateFilter::default(), &Page::first(3))
+            .await
+            .unwrap();
+        assert_eq!(exact.items.len(), 3);
+        assert!(exact.next.is_none(), "a full last page says it is the last");
+        let paged = s
+            .candidates(&w.org, &search("ann"), &Page::first(1))
+            .await
+            .unwrap();
+        assert_eq!(ids(paged.clone()), vec![cat.id.clone()]);
+        assert_eq!(
+            ids(s
+                .candidates(
+                    &w.org,
+                    &search("ann"),
+                    &Page::after(&paged.next.unwrap(), 1)
+                )
+                .await
+                .unwrap()),
+            vec![ann.id.clone()]
+        );
         let app = s
             .apply(&w.org, &w.req, &bob.id, "screen", &w.recruiter, 110)
             .await

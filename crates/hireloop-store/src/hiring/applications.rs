@@ -405,7 +405,8 @@ impl Store {
         for a in args {
             query = query.bind(a);
         }
-        let rows = query.bind(limit).fetch_all(self.pool()).await?;
+        // One row more than the page says whether another page follows.
+        let rows = query.bind(limit + 1).fetch_all(self.pool()).await?;
         let items = rows
             .iter()
             .map(application_from)

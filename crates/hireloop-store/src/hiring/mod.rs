@@ -88,6 +88,7 @@ impl Page {
         }
     }
 
+    /// The page size, clamped to 1..=1000.
     pub(crate) fn clamped(&self) -> i64 {
         self.limit.clamp(1, 1000)
     }
@@ -103,10 +104,13 @@ pub struct Paged<T> {
 }
 
 impl<T> Paged<T> {
-    /// A page whose next cursor is `key` of the last item when the page is full.
-    pub(crate) fn of(items: Vec<T>, limit: i64, key: impl Fn(&T) -> String) -> Paged<T> {
-        let full = i64::try_from(items.len()).is_ok_and(|n| n >= limit);
-        let next = if full { items.last().map(key) } else { None };
+    /// A page from `items`, which the query fetched with `limit + 1` rows: the extra row, when
+    /// present, only says that another page follows (its cursor is the last kept row's `key`).
+    pub(crate) fn of(mut items: Vec<T>, limit: i64, key: impl Fn(&T) -> String) -> Paged<T> {
+        let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+        let more = items.len() > limit;
+        items.truncate(limit);
+        let next = if more { items.last().map(key) } else { None };
         Paged { items, next }
     }
 }
