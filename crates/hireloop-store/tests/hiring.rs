@@ -148,6 +148,10 @@ async fn orgs_have_members_with_roles_and_users_several_orgs() {
             s.create_org("Again", "acme", 30, &w.iv1, 41).await,
             Err(StoreError::Taken { .. })
         ));
+        assert!(not_found(
+            s.create_org("Ghost", "ghost", 30, "no-such-user", 42).await
+        ));
+        assert!(s.org_by_slug("ghost").await.unwrap().is_none());
         assert_eq!(s.org_by_slug("ACME").await.unwrap().unwrap().id, w.org);
         assert_eq!(s.org(&w.org).await.unwrap().retention_days, 180);
         let m = s.membership(&w.org, &w.admin).await.unwrap().unwrap();

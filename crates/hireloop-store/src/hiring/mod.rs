@@ -23,6 +23,26 @@
 //! Personal data (names, emails, notes, anything a person wrote) never goes in an audit entry's
 //! actor, action or subject — those hold ids only and are hashed for ever — but may go in its
 //! detail, which erasure removes.
+//!
+//! # Tables (migration `0002_hiring`)
+//!
+//! | table | key | what |
+//! |---|---|---|
+//! | `orgs`, `members` | id; (org, user) | organisations; a user's role in each |
+//! | `requisitions`, `hiring_team` | id; (requisition, user) | positions; who works on each |
+//! | `candidates`, `resumes` | id (unique folded email per org); id | people; their resumes |
+//! | `applications`, `stage_visits` | id (one per candidate and requisition); (application, seq) | progress through the stages |
+//! | `assessments`, `assessment_answers` | id (unique nonce); (assessment, item) | online assessments |
+//! | `interviews`, `interview_panel`, `interview_history` | id; (interview, user); (interview, seq) | the calendar |
+//! | `scorecards` | id (one per interview and panel member) | judgements, drafts until submitted |
+//! | `decisions`, `offers` | application; id | the outcome and what was offered |
+//! | `audit_heads`, `audit_log` | org; (org, seq) | the chain's head (the lock) and its entries |
+//! | `webhooks`, `webhook_deliveries` | id; id | endpoints and the outbox |
+//! | `candidate_tombstones` | candidate | what is left after erasure: when, who, counts |
+//!
+//! Lists are keyset-paged on the time-ordered ids ([`Page`], [`Paged`]) and each has an index
+//! that serves its filter in page order; the plans were checked with `EXPLAIN` on both
+//! backends.
 
 mod applications;
 mod assessments;

@@ -59,7 +59,8 @@ fn member_from(row: &AnyRow) -> Result<Member, sqlx::Error> {
 
 impl Store {
     /// Creates an organisation with `creator` as its first admin, and starts its audit chain
-    /// (`org.created`, then `member.added`). [`StoreError::Taken`] when the slug is in use.
+    /// (`org.created`, then `member.added`). [`StoreError::Taken`] when the slug is in use,
+    /// [`StoreError::NotFound`] when the creator has no account.
     pub async fn create_org(
         &self,
         name: &str,
@@ -76,6 +77,13 @@ impl Store {
             created_ms: now_ms,
         };
         let mut tx = self.begin_write().await?;
+        let known = sqlx::query("SELECT 1 AS one FROM users WHERE id = $1")
+            .bind(creator)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if known.is_none() {
+            return Err(StoreError::NotFound { what: "user" });
+        }
         sqlx::query(
             "INSERT INTO orgs (id, name, slug, retention_days, created_ms) \
              VALUES ($1, $2, $3, $4, $5)",
