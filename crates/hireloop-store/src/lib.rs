@@ -30,6 +30,7 @@ macro_rules! answer_columns {
 mod accounts;
 mod batch;
 mod error;
+mod hiring;
 mod migrations;
 mod practice;
 mod progress;
@@ -43,6 +44,7 @@ use sqlx::{AnyConnection, AnyPool, Connection, Executor};
 
 pub use accounts::{NewUser, Session, User};
 pub use error::StoreError;
+pub use hiring::*;
 pub use practice::{Answer, Clock, DraftSaved, LoopKind, LoopRecord, LoopStatus, Submission};
 pub use progress::{CardRecord, StoryRecord};
 

@@ -7,18 +7,32 @@ use sqlx::migrate::{Migration, MigrationType, Migrator};
 use crate::Backend;
 
 /// (version, description, SQL) for SQLite.
-const SQLITE: &[(i64, &str, &str)] = &[(
-    1,
-    "practice",
-    include_str!("../migrations/sqlite/0001_practice.sql"),
-)];
+const SQLITE: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "practice",
+        include_str!("../migrations/sqlite/0001_practice.sql"),
+    ),
+    (
+        2,
+        "hiring",
+        include_str!("../migrations/sqlite/0002_hiring.sql"),
+    ),
+];
 
 /// (version, description, SQL) for PostgreSQL.
-const POSTGRES: &[(i64, &str, &str)] = &[(
-    1,
-    "practice",
-    include_str!("../migrations/postgres/0001_practice.sql"),
-)];
+const POSTGRES: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "practice",
+        include_str!("../migrations/postgres/0001_practice.sql"),
+    ),
+    (
+        2,
+        "hiring",
+        include_str!("../migrations/postgres/0002_hiring.sql"),
+    ),
+];
 
 /// The migrator of a backend.
 pub(crate) fn migrator(backend: Backend) -> Migrator {

@@ -1,0 +1,705 @@
+//! Interviews: scheduling with a panel, rescheduling and cancelling with a history (and the
+//! `sequence` a calendar invitation carries), lists per application and per interviewer, and
+//! each interviewer's load.
+
+use hireloop_hiring::roles::Role;
+use hireloop_hiring::scorecard::{DEFAULT_GRACE_MS, due_ms};
+use hireloop_hiring::webhook::EventKind;
+use serde::Serialize;
+use serde_json::json;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use super::applications;
+use super::{OrgTx, enum_col, subject};
+use crate::{Store, StoreError, new_id};
+
+/// The columns of an interview `i`, as `interview_from` reads them.
+macro_rules! columns {
+    () => {
+        "i.id, i.org_id, i.application_id, i.round_id, i.starts_ms, i.ends_ms, i.location, \
+         i.url, i.status, i.sequence, i.created_by, i.created_ms"
+    };
+}
+
+/// Where an interview stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InterviewStatus {
+    /// On the calendar.
+    Scheduled,
+    /// Called off.
+    Cancelled,
+    /// Held.
+    Done,
+}
+
+impl InterviewStatus {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InterviewStatus::Scheduled => "scheduled",
+            InterviewStatus::Cancelled => "cancelled",
+            InterviewStatus::Done => "done",
+        }
+    }
+
+    /// The status with this stored name.
+    pub fn parse(s: &str) -> Option<InterviewStatus> {
+        [
+            InterviewStatus::Scheduled,
+            InterviewStatus::Cancelled,
+            InterviewStatus::Done,
+        ]
+        .into_iter()
+        .find(|v| v.as_str() == s)
+    }
+}
+
+/// A seat on an interview's panel.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PanelSeat {
+    /// The interviewer (a member of the organisation).
+    pub user_id: String,
+    /// The role they sit in (interviewer, bar raiser, …).
+    pub role: Role,
+}
+
+/// An interview.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Interview {
+    /// Id.
+    pub id: String,
+    /// The organisation.
+    pub org_id: String,
+    /// The application.
+    pub application_id: String,
+    /// The plan's round it covers.
+    pub round_id: String,
+    /// Start.
+    pub starts_ms: i64,
+    /// End.
+    pub ends_ms: i64,
+    /// Where, for an interview in person.
+    pub location: Option<String>,
+    /// The video link.
+    pub url: Option<String>,
+    /// Where it stands.
+    pub status: InterviewStatus,
+    /// Bumped by every change, as a calendar invitation's `SEQUENCE`.
+    pub sequence: i64,
+    /// Who scheduled it.
+    pub created_by: String,
+    /// When it was scheduled.
+    pub created_ms: i64,
+    /// The panel, by user id.
+    pub panel: Vec<PanelSeat>,
+}
+
+/// What an interview is scheduled from.
+#[derive(Debug, Clone)]
+pub struct NewInterview {
+    /// The round.
+    pub round_id: String,
+    /// Start.
+    pub starts_ms: i64,
+    /// End.
+    pub ends_ms: i64,
+    /// Where.
+    pub location: Option<String>,
+    /// Video link.
+    pub url: Option<String>,
+    /// The panel; each seat gets a scorecard assignment due after the interview's end.
+    pub panel: Vec<PanelSeat>,
+}
+
+/// One change in an interview's history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InterviewChange {
+    /// 1, 2, 3, … in order.
+    pub seq: i64,
+    /// Start after the change.
+    pub starts_ms: i64,
+    /// End after the change.
+    pub ends_ms: i64,
+    /// Status after the change.
+    pub status: InterviewStatus,
+    /// Who changed it.
+    pub changed_by: String,
+    /// When.
+    pub changed_ms: i64,
+    /// Why, when given.
+    pub reason: Option<String>,
+}
+
+/// How many scheduled interviews a member sits on in a window.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InterviewerLoad {
+    /// The member.
+    pub user_id: String,
+    /// Scheduled interviews starting in the window.
+    pub interviews: i64,
+}
+
+fn interview_from(row: &AnyRow) -> Result<Interview, sqlx::Error> {
+    Ok(Interview {
+        id: row.try_get("id")?,
+        org_id: row.try_get("org_id")?,
+        application_id: row.try_get("application_id")?,
+        round_id: row.try_get("round_id")?,
+        starts_ms: row.try_get("starts_ms")?,
+        ends_ms: row.try_get("ends_ms")?,
+        location: row.try_get("location")?,
+        url: row.try_get("url")?,
+        status: enum_col(row, "status", InterviewStatus::parse)?,
+        sequence: row.try_get("sequence")?,
+        created_by: row.try_get("created_by")?,
+        created_ms: row.try_get("created_ms")?,
+        panel: Vec::new(),
+    })
+}
+
+pub(crate) fn change_from(row: &AnyRow) -> Result<InterviewChange, sqlx::Error> {
+    Ok(InterviewChange {
+        seq: row.try_get("seq")?,
+        starts_ms: row.try_get("starts_ms")?,
+        ends_ms: row.try_get("ends_ms")?,
+        status: enum_col(row, "status", InterviewStatus::parse)?,
+        changed_by: row.try_get("changed_by")?,
+        changed_ms: row.try_get("changed_ms")?,
+        reason: row.try_get("reason")?,
+    })
+}
+
+impl Store {
+    /// Schedules an interview of an active application with its panel; every panel member must
+    /// belong to the organisation. Each seat gets an unsubmitted scorecard, due a day after the
+    /// end ([`DEFAULT_GRACE_MS`]).
+    pub async fn schedule_interview(
+        &self,
+        org_id: &str,
+        application_id: &str,
+        new: &NewInterview,
+        by: &str,
+        now_ms: i64,
+    ) -> Result<Interview, StoreError> {
+        if new.ends_ms <= new.starts_ms {
+            return Err(StoreError::Conflict(
+                "an interview must end after it starts".to_owned(),
+            ));
+        }
+        let mut tx = self.org_tx(org_id).await?;
+        let app = applications::fetch(&mut tx, application_id).await?;
+        if app.status != applications::ApplicationStatus::Active {
+            return Err(StoreError::Conflict(
+                "only an active application's interviews are scheduled".to_owned(),
+            ));
+        }
+        for seat in &new.panel {
+            let member =
+                sqlx::query("SELECT 1 AS one FROM members WHERE org_id = $1 AND user_id = $2")
+                    .bind(org_id)
+                    .bind(&seat.user_id)
+                    .fetch_optional(tx.conn())
+                    .await?;
+            if member.is_none() {
+                return Err(StoreError::NotFound {
+                    what: "panel member",
+                });
+            }
+        }
+        let id = new_id();
+        sqlx::query(
+            "INSERT INTO interviews (id, org_id, application_id, round_id, starts_ms, ends_ms, \
+                 location, url, status, sequence, created_by, created_ms) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'scheduled', 0, $9, $10)",
+        )
+        .bind(&id)
+        .bind(org_id)
+        .bind(application_id)
+        .bind(&new.round_id)
+        .bind(new.starts_ms)
+        .bind(new.ends_ms)
+        .bind(&new.location)
+        .bind(&new.url)
+        .bind(by)
+        .bind(now_ms)
+        .execute(tx.conn())
+        .await?;
+        let due = due_ms(new.ends_ms, DEFAULT_GRACE_MS);
+        for seat in &new.panel {
+            sqlx::query(
+                "INSERT INTO interview_panel (interview_id, user_id, role) VALUES ($1, $2, $3)",
+            )
+            .bind(&id)
+            .bind(&seat.user_id)
+            .bind(seat.role.id())
+            .execute(tx.conn())
+            .await
+            .map_err(|e| super::taken(e, "a panel seat of this member"))?;
+            sqlx::query(
+                "INSERT INTO scorecards (id, org_id, interview_id, application_id, round_id, \
+                     interviewer_id, ratings, notes, summary, due_ms) \
+                 VALUES ($1, $2, $3, $4, $5, $6, '{}', '{}', '', $7)",
+            )
+            .bind(new_id())
+            .bind(org_id)
+            .bind(&id)
+            .bind(application_id)
+            .bind(&new.round_id)
+            .bind(&seat.user_id)
+            .bind(due)
+            .execute(tx.conn())
+            .await?;
+        }
+        history(
+            &mut tx,
+            &id,
+            1,
+            new.starts_ms,
+            new.ends_ms,
+            InterviewStatus::Scheduled,
+            by,
+            now_ms,
+            None,
+        )
+        .await?;
+        let panel: Vec<&str> = new.panel.iter().map(|s| s.user_id.as_str()).collect();
+        tx.audit(
+            now_ms,
+            by,
+            "interview.scheduled",
+            &subject("interview", &id),
+            Some(json!({
+                "application": application_id,
+                "round": new.round_id,
+                "starts_ms": new.starts_ms,
+                "ends_ms": new.ends_ms,
+                "panel": panel,
+            })),
+            Some(&app.candidate_id),
+        )
+        .await?;
+        tx.enqueue(
+            EventKind::InterviewScheduled,
+            json!({ "interview": id, "application": application_id, "round": new.round_id,
+                    "starts_ms": new.starts_ms, "ends_ms": new.ends_ms }),
+            Some(&app.candidate_id),
+            now_ms,
+        )
+        .await?;
+        let interview = fetch(&mut tx, &id).await?;
+        tx.commit().await?;
+        Ok(interview)
+    }
+
+    /// Moves a scheduled interview: its history gains the change, its `sequence` goes up by
+    /// one and its unsubmitted scorecards fall due after the new end.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn reschedule_interview(
+        &self,
+        org_id: &str,
+        interview_id: &str,
+        starts_ms: i64,
+        ends_ms: i64,
+        reason: Option<&str>,
+        by: &str,
+        now_ms: i64,
+    ) -> Result<Interview, StoreError> {
+        if ends_ms <= starts_ms {
+            return Err(StoreError::Conflict(
+                "an interview must end after it starts".to_owned(),
+            ));
+        }
+        let mut tx = self.org_tx(org_id).await?;
+        let current = fetch(&mut tx, interview_id).await?;
+        if current.status != InterviewStatus::Scheduled {
+            return Err(StoreError::Conflict(format!(
+                "the interview is {}; only a scheduled one is moved",
+                current.status.as_str()
+            )));
+        }
+        sqlx::query(
+            "UPDATE interviews SET starts_ms = $1, ends_ms = $2, sequence = sequence + 1 \
+             WHERE id = $3 AND org_id = $4",
+        )
+        .bind(starts_ms)
+        .bind(ends_ms)
+        .bind(interview_id)
+        .bind(org_id)
+        .execute(tx.conn())
+        .await?;
+        sqlx::query(
+            "UPDATE scorecards SET due_ms = $1 WHERE interview_id = $2 AND submitted_ms IS NULL",
+        )
+        .bind(due_ms(ends_ms, DEFAULT_GRACE_MS))
+        .bind(interview_id)
+        .execute(tx.conn())
+        .await?;
+        let seq = next_history_seq(&mut tx, interview_id).await?;
+        history(
+            &mut tx,
+            interview_id,
+            seq,
+            starts_ms,
+            ends_ms,
+            InterviewStatus::Scheduled,
+            by,
+            now_ms,
+            reason,
+        )
+        .await?;
+        let candidate = super::assessments::candidate_of(&mut tx, &current.application_id).await?;
+        tx.audit(
+            now_ms,
+            by,
+            "interview.rescheduled",
+            &subject("interview", interview_id),
+            Some(json!({ "starts_ms": starts_ms, "ends_ms": ends_ms, "reason": reason })),
+            Some(&candidate),
+        )
+        .await?;
+        tx.enqueue(
+            EventKind::InterviewScheduled,
+            json!({ "interview": interview_id, "application": current.application_id,
+                    "round": current.round_id, "starts_ms": starts_ms, "ends_ms": ends_ms }),
+            Some(&candidate),
+            now_ms,
+        )
+        .await?;
+        let interview = fetch(&mut tx, interview_id).await?;
+        tx.commit().await?;
+        Ok(interview)
+    }
+
+    /// Cancels a scheduled interview; its unsubmitted scorecard assignments go with it.
+    pub async fn cancel_interview(
+        &self,
+        org_id: &str,
+        interview_id: &str,
+        reason: Option<&str>,
+        by: &str,
+        now_ms: i64,
+    ) -> Result<Interview, StoreError> {
+        self.end_interview(
+            org_id,
+            interview_id,
+            InterviewStatus::Cancelled,
+            reason,
+            by,
+            now_ms,
+        )
+        .await
+    }
+
+    /// Marks a scheduled interview as held.
+    pub async fn complete_interview(
+        &self,
+        org_id: &str,
+        interview_id: &str,
+        by: &str,
+        now_ms: i64,
+    ) -> Result<Interview, StoreError> {
+        self.end_interview(
+            org_id,
+            interview_id,
+            InterviewStatus::Done,
+            None,
+            by,
+            now_ms,
+        )
+        .await
+    }
+
+    async fn end_interview(
+        &self,
+        org_id: &str,
+        interview_id: &str,
+        status: InterviewStatus,
+        reason: Option<&str>,
+        by: &str,
+        now_ms: i64,
+    ) -> Result<Interview, StoreError> {
+        let mut tx = self.org_tx(org_id).await?;
+        let current = fetch(&mut tx, interview_id).await?;
+        if current.status != InterviewStatus::Scheduled {
+            return Err(StoreError::Conflict(format!(
+                "the interview is already {}",
+                current.status.as_str()
+            )));
+        }
+        sqlx::query(
+            "UPDATE interviews SET status = $1, sequence = sequence + 1 WHERE id = $2 AND org_id = $3",
+        )
+        .bind(status.as_str())
+        .bind(interview_id)
+        .bind(org_id)
+        .execute(tx.conn())
+        .await?;
+        if status == InterviewStatus::Cancelled {
+            sqlx::query("DELETE FROM scorecards WHERE interview_id = $1 AND submitted_ms IS NULL")
+                .bind(interview_id)
+                .execute(tx.conn())
+                .await?;
+        }
+        let seq = next_history_seq(&mut tx, interview_id).await?;
+        history(
+            &mut tx,
+            interview_id,
+            seq,
+            current.starts_ms,
+            current.ends_ms,
+            status,
+            by,
+            now_ms,
+            reason,
+        )
+        .await?;
+        let candidate = super::assessments::candidate_of(&mut tx, &current.application_id).await?;
+        tx.audit(
+            now_ms,
+            by,
+            if status == InterviewStatus::Cancelled {
+                "interview.cancelled"
+            } else {
+                "interview.done"
+            },
+            &subject("interview", interview_id),
+            reason.map(|r| json!({ "reason": r })),
+            Some(&candidate),
+        )
+        .await?;
+        if status == InterviewStatus::Cancelled {
+            tx.enqueue(
+                EventKind::InterviewCancelled,
+                json!({ "interview": interview_id, "application": current.application_id }),
+                Some(&candidate),
+                now_ms,
+            )
+            .await?;
+        }
+        let interview = fetch(&mut tx, interview_id).await?;
+        tx.commit().await?;
+        Ok(interview)
+    }
+
+    /// One interview of the organisation, with its panel.
+    pub async fn interview(
+        &self,
+        org_id: &str,
+        interview_id: &str,
+    ) -> Result<Interview, StoreError> {
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            columns!(),
+            " FROM interviews i WHERE i.id = $1 AND i.org_id = $2"
+        ))
+        .bind(interview_id)
+        .bind(org_id)
+        .fetch_optional(self.pool())
+        .await?;
+        let Some(row) = row else {
+            return Err(StoreError::NotFound { what: "interview" });
+        };
+        let mut interview = interview_from(&row)?;
+        interview.panel = self.panel(interview_id).await?;
+        Ok(interview)
+    }
+
+    /// An application's interviews, by start time, with their panels.
+    pub async fn interviews_of(
+        &self,
+        org_id: &str,
+        application_id: &str,
+    ) -> Result<Vec<Interview>, StoreError> {
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            columns!(),
+            " FROM interviews i WHERE i.application_id = $1 AND i.org_id = $2 \
+             ORDER BY i.starts_ms, i.id"
+        ))
+        .bind(application_id)
+        .bind(org_id)
+        .fetch_all(self.pool())
+        .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let mut interview = interview_from(row)?;
+            interview.panel = self.panel(&interview.id).await?;
+            out.push(interview);
+        }
+        Ok(out)
+    }
+
+    /// The interviews a member sits on that start in `[from_ms, to_ms)`, by start time (every
+    /// status; the caller shows cancelled ones struck through or not at all).
+    pub async fn interviews_for(
+        &self,
+        org_id: &str,
+        user_id: &str,
+        from_ms: i64,
+        to_ms: i64,
+    ) -> Result<Vec<Interview>, StoreError> {
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            columns!(),
+            // CROSS JOIN keeps SQLite's planner on the member's panel seats first (their few
+            // interviews) rather than on every interview of the organisation.
+            " FROM interview_panel p CROSS JOIN interviews i \
+             WHERE i.id = p.interview_id AND p.user_id = $1 AND i.org_id = $2 \
+               AND i.starts_ms >= $3 AND i.starts_ms < $4 \
+             ORDER BY i.starts_ms, i.id"
+        ))
+        .bind(user_id)
+        .bind(org_id)
+        .bind(from_ms)
+        .bind(to_ms)
+        .fetch_all(self.pool())
+        .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let mut interview = interview_from(row)?;
+            interview.panel = self.panel(&interview.id).await?;
+            out.push(interview);
+        }
+        Ok(out)
+    }
+
+    /// An interview's history, in order.
+    pub async fn interview_history(
+        &self,
+        org_id: &str,
+        interview_id: &str,
+    ) -> Result<Vec<InterviewChange>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT h.seq, h.starts_ms, h.ends_ms, h.status, h.changed_by, h.changed_ms, h.reason \
+             FROM interview_history h JOIN interviews i ON i.id = h.interview_id \
+             WHERE h.interview_id = $1 AND i.org_id = $2 ORDER BY h.seq",
+        )
+        .bind(interview_id)
+        .bind(org_id)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows.iter().map(change_from).collect::<Result<_, _>>()?)
+    }
+
+    /// For every staff member of the organisation, how many scheduled interviews they sit on
+    /// that start in `[from_ms, to_ms)` — the least loaded first, then by user id.
+    pub async fn interviewer_load(
+        &self,
+        org_id: &str,
+        from_ms: i64,
+        to_ms: i64,
+    ) -> Result<Vec<InterviewerLoad>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT m.user_id, COUNT(i.id) AS n FROM members m \
+             LEFT JOIN interview_panel p ON p.user_id = m.user_id \
+             LEFT JOIN interviews i ON i.id = p.interview_id AND i.org_id = m.org_id \
+                 AND i.status = 'scheduled' AND i.starts_ms >= $2 AND i.starts_ms < $3 \
+             WHERE m.org_id = $1 AND m.role <> 'candidate' \
+             GROUP BY m.user_id ORDER BY COUNT(i.id), m.user_id",
+        )
+        .bind(org_id)
+        .bind(from_ms)
+        .bind(to_ms)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(InterviewerLoad {
+                    user_id: r.try_get("user_id")?,
+                    interviews: r.try_get("n")?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(Into::into)
+    }
+
+    async fn panel(&self, interview_id: &str) -> Result<Vec<PanelSeat>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT user_id, role FROM interview_panel WHERE interview_id = $1 ORDER BY user_id",
+        )
+        .bind(interview_id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(PanelSeat {
+                    user_id: r.try_get("user_id")?,
+                    role: enum_col(r, "role", Role::from_id)?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(Into::into)
+    }
+}
+
+async fn fetch(tx: &mut OrgTx, interview_id: &str) -> Result<Interview, StoreError> {
+    let org = tx.org().to_owned();
+    let row = sqlx::query(concat!(
+        "SELECT ",
+        columns!(),
+        " FROM interviews i WHERE i.id = $1 AND i.org_id = $2"
+    ))
+    .bind(interview_id)
+    .bind(org)
+    .fetch_optional(tx.conn())
+    .await?;
+    let Some(row) = row else {
+        return Err(StoreError::NotFound { what: "interview" });
+    };
+    let mut interview = interview_from(&row)?;
+    let rows = sqlx::query(
+        "SELECT user_id, role FROM interview_panel WHERE interview_id = $1 ORDER BY user_id",
+    )
+    .bind(interview_id)
+    .fetch_all(tx.conn())
+    .await?;
+    interview.panel = rows
+        .iter()
+        .map(|r| {
+            Ok(PanelSeat {
+                user_id: r.try_get("user_id")?,
+                role: enum_col(r, "role", Role::from_id)?,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()?;
+    Ok(interview)
+}
+
+async fn next_history_seq(tx: &mut OrgTx, interview_id: &str) -> Result<i64, StoreError> {
+    let row = sqlx::query("SELECT MAX(seq) AS last FROM interview_history WHERE interview_id = $1")
+        .bind(interview_id)
+        .fetch_one(tx.conn())
+        .await?;
+    Ok(row.try_get::<Option<i64>, _>("last")?.unwrap_or(0) + 1)
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn history(
+    tx: &mut OrgTx,
+    interview_id: &str,
+    seq: i64,
+    starts_ms: i64,
+    ends_ms: i64,
+    status: InterviewStatus,
+    by: &str,
+    now_ms: i64,
+    reason: Option<&str>,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO interview_history (interview_id, seq, starts_ms, ends_ms, status, changed_by, \
+             changed_ms, reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(interview_id)
+    .bind(seq)
+    .bind(starts_ms)
+    .bind(ends_ms)
+    .bind(status.as_str())
+    .bind(by)
+    .bind(now_ms)
+    .bind(reason)
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
