@@ -612,9 +612,20 @@ impl Engine<'_> {
             }
             _ => rounds.iter().collect(),
         };
+        // In a real loop, a round whose scorecards carry neither evidence nor a decision has not
+        // been assessed: it holds its stage like a round nobody rated, rather than letting the
+        // other rounds pass the stage alone. (Practice mode scores unanswered rounds itself.)
+        let hiring = self.mode == Mode::Hiring;
         let unrated: Vec<&str> = considered
             .iter()
-            .filter(|r| r.evaluations == 0)
+            .filter(|r| {
+                r.evaluations == 0
+                    || (hiring
+                        && r.score.is_none()
+                        && r.recommendations
+                            .iter()
+                            .all(|x| x.recommendation == Recommendation::NoDecision))
+            })
             .map(|r| r.id.as_str())
             .collect();
         let score = mean(considered.iter().filter_map(|r| r.score)).or_else(|| {

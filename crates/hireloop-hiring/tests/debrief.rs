@@ -249,9 +249,20 @@ fn all_no_evidence_flags_every_dimension_of_the_round() {
             .count(),
         n
     );
-    // The engine scores the stage from the round that has evidence (product-data), so the stage
-    // passes; the debrief's flags are what tells the panel that a whole round showed nothing.
-    assert_eq!(d.decision.verdict, Verdict::Hire);
+    // A round that showed nothing and decided nothing holds its stage: the loop is incomplete
+    // until the round is redone, however well the other product round went.
+    assert_eq!(d.decision.verdict, Verdict::Incomplete);
+    let stage = d
+        .report
+        .stages
+        .iter()
+        .find(|s| s.rounds.iter().any(|r| r.id == "product-design"))
+        .unwrap();
+    assert_eq!(
+        stage.outcome,
+        hireloop_core::decision::StageOutcome::Pending
+    );
+    assert!(stage.reason.contains("product-design"), "{}", stage.reason);
 }
 
 #[test]
