@@ -45,7 +45,9 @@ use sqlx::{AnyConnection, AnyPool, Connection, Executor};
 pub use accounts::{NewUser, Session, User};
 pub use error::StoreError;
 pub use hiring::*;
-pub use practice::{Answer, Clock, DraftSaved, LoopKind, LoopRecord, LoopStatus, Submission};
+pub use practice::{
+    Answer, Clock, DraftSaved, ItemContext, LoopKind, LoopRecord, LoopStatus, Submission,
+};
 pub use progress::{CardRecord, StoryRecord};
 
 /// The database kind behind a [`Store`].

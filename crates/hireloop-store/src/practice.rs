@@ -187,6 +187,62 @@ pub(crate) fn answer_from(row: &AnyRow) -> Result<Answer, sqlx::Error> {
     })
 }
 
+/// What a submission needs to know, read in one query: the loop's status, the item's saved
+/// answer, the clock of its round and the review card of its subject.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ItemContext {
+    /// Whether the loop still takes answers.
+    pub status: LoopStatus,
+    /// The item's saved answer (draft or submission), if any.
+    pub answer: Option<Answer>,
+    /// The clock of the item's round, if the round was opened.
+    pub clock: Option<Clock>,
+    /// The card of the item's review subject, if one was scheduled.
+    pub card: Option<CardRecord>,
+}
+
+/// One row joining a loop with one answer, one clock and one card; absent parts come back as
+/// NULL columns. The plan is not read: callers keep parsed plans, and it is the largest column.
+const ITEM_CONTEXT: &str = "SELECT l.status AS loop_status, \
+     a.loop_id, a.item_key, a.question_id, a.family, a.draft, a.draft_version, \
+     a.draft_saved_ms, a.submitted, a.submitted_ms, a.overall, a.feedback, a.self_rating, \
+     c.round_id, c.started_ms, c.deadline_ms, \
+     k.subject, k.card, k.due_ms \
+     FROM loops l \
+     LEFT JOIN answers a ON a.loop_id = l.id AND a.item_key = $3 AND a.user_id = l.user_id \
+     LEFT JOIN round_clocks c ON c.loop_id = l.id AND c.round_id = $4 \
+     LEFT JOIN cards k ON k.user_id = l.user_id AND k.subject = $5 \
+     WHERE l.id = $1 AND l.user_id = $2";
+
+fn item_context_from(row: &AnyRow) -> Result<ItemContext, sqlx::Error> {
+    let answer = match row.try_get::<Option<String>, _>("loop_id")? {
+        Some(_) => Some(answer_from(row)?),
+        None => None,
+    };
+    let clock = match row.try_get::<Option<String>, _>("round_id")? {
+        Some(round_id) => Some(Clock {
+            round_id,
+            started_ms: row.try_get("started_ms")?,
+            deadline_ms: row.try_get("deadline_ms")?,
+        }),
+        None => None,
+    };
+    let card = match row.try_get::<Option<String>, _>("subject")? {
+        Some(subject) => Some(CardRecord {
+            subject,
+            card: row.try_get("card")?,
+            due_ms: row.try_get("due_ms")?,
+        }),
+        None => None,
+    };
+    Ok(ItemContext {
+        status: LoopStatus::parse(row.try_get("loop_status")?)?,
+        answer,
+        clock,
+        card,
+    })
+}
+
 impl Store {
     /// Starts a loop for `user_id`.
     pub async fn create_loop(
@@ -443,6 +499,31 @@ impl Store {
         .fetch_optional(self.pool())
         .await?;
         Ok(row.as_ref().map(answer_from).transpose()?)
+    }
+
+    /// What submitting `item_key` needs, in one read: the loop's status, the item's answer, the
+    /// clock of `round_id` and the card of `card_subject` (pass `""` for none).
+    /// [`StoreError::NotFound`] when the loop is not `user_id`'s.
+    pub async fn item_context(
+        &self,
+        user_id: &str,
+        loop_id: &str,
+        item_key: &str,
+        round_id: &str,
+        card_subject: &str,
+    ) -> Result<ItemContext, StoreError> {
+        let row = sqlx::query(ITEM_CONTEXT)
+            .bind(loop_id)
+            .bind(user_id)
+            .bind(item_key)
+            .bind(round_id)
+            .bind(card_subject)
+            .fetch_optional(self.pool())
+            .await?;
+        match row {
+            Some(row) => Ok(item_context_from(&row)?),
+            None => Err(StoreError::NotFound { what: "loop" }),
+        }
     }
 
     /// Every answer saved in a loop.

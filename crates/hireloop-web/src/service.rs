@@ -178,31 +178,6 @@ pub async fn load_loop(
     })
 }
 
-/// A loop with only one item's answer: what a submission needs, without reading every
-/// grading of the loop.
-async fn load_loop_item(
-    state: &AppState,
-    user_id: &str,
-    loop_id: &str,
-    item_key: &str,
-) -> Result<LoopState, WebError> {
-    let record = state.store().loop_of(user_id, loop_id).await?;
-    let plan = plan_of(state, &record)?;
-    let answers = state
-        .store()
-        .answer(user_id, loop_id, item_key)
-        .await?
-        .into_iter()
-        .collect();
-    let clocks = state.store().clocks(user_id, loop_id).await?;
-    Ok(LoopState {
-        record,
-        plan,
-        answers,
-        clocks,
-    })
-}
-
 /// Opens a round: starts its clock the first time, returns the running clock afterwards.
 pub async fn open_round(
     state: &AppState,
@@ -312,14 +287,32 @@ pub async fn submit(
     // A slot covers the reads and the grading, the CPU work of a submission; it is released
     // before the write waits for its commit. Waiting too long for one answers "busy, retry".
     let slot = state.grading_slot().await?;
-    let loop_state = load_loop_item(state, user_id, loop_id, item_key).await?;
-    let item = item_of(&loop_state.plan, item_key)?;
-    if let Some(existing) = loop_state.answer(item_key)
+    let plan = match state.cached_plan(loop_id) {
+        Some(plan) => plan,
+        None => plan_of(state, &state.store().loop_of(user_id, loop_id).await?)?,
+    };
+    let item = item_of(&plan, item_key)?;
+    let (question, family) = question_and_family(item);
+    let round_id = plan
+        .round_of(item_key)
+        .map(|r| r.round_id.as_str())
+        .unwrap_or_default();
+    let subject = match item.kind {
+        ItemKind::Resume => String::new(),
+        _ => schedule::family_subject(&family),
+    };
+    // One read: whether the loop runs, the item's answer, its round's clock, its family's card.
+    // The plan comes from the cache; the query still checks the loop is this user's.
+    let context = state
+        .store()
+        .item_context(user_id, loop_id, item_key, round_id, &subject)
+        .await?;
+    if let Some(existing) = &context.answer
         && let Some(json) = existing.feedback.as_deref()
     {
         return Ok((parse_feedback(json)?, false));
     }
-    if !loop_state.running() {
+    if context.status != LoopStatus::Running {
         return Err(WebError::Conflict(
             "the loop is finished; its answers are final".to_owned(),
         ));
@@ -352,33 +345,27 @@ pub async fn submit(
     let graded = grade_item(
         state.coach(),
         state.content(),
-        &loop_state.plan,
+        &plan,
         item_key,
         &answer,
         now,
     );
     drop(slot);
     let mut feedback = graded.map_err(practice_error)?;
-    if let Some(round) = loop_state.plan.round_of(item_key)
-        && let Some(clock) = loop_state.clock(&round.round_id)
-    {
+    if let Some(clock) = &context.clock {
         feedback.elapsed_ms = u64::try_from(now - clock.started_ms).ok();
     }
     let feedback_json = serde_json::to_string(&feedback).map_err(WebError::internal)?;
-    let (question, family) = question_and_family(item);
     // The family's review card is written in the same commit as the answer.
-    let card = if item.kind == ItemKind::Resume {
+    let card = if subject.is_empty() {
         None
     } else {
-        Some(
-            next_card(
-                state,
-                user_id,
-                &schedule::family_subject(&family),
-                feedback.overall,
-            )
-            .await?,
-        )
+        Some(next_card(
+            state,
+            context.card.as_ref(),
+            &subject,
+            feedback.overall,
+        )?)
     };
     let (stored, fresh) = state
         .store()
@@ -408,16 +395,13 @@ pub async fn submit(
 }
 
 /// The review card of `subject` after a review graded by a 0–4 score, ready to store.
-async fn next_card(
+fn next_card(
     state: &AppState,
-    user_id: &str,
+    previous: Option<&CardRecord>,
     subject: &str,
     score: f64,
 ) -> Result<CardRecord, WebError> {
-    let previous = match state.store().card(user_id, subject).await? {
-        Some(record) => serde_json::from_str::<Card>(&record.card).ok(),
-        None => None,
-    };
+    let previous = previous.and_then(|record| serde_json::from_str::<Card>(&record.card).ok());
     let card = schedule::review(
         previous.as_ref(),
         subject,
@@ -449,7 +433,8 @@ pub async fn review_subject(
     subject: &str,
     score: f64,
 ) -> Result<Card, WebError> {
-    let record = next_card(state, user_id, subject, score).await?;
+    let previous = state.store().card(user_id, subject).await?;
+    let record = next_card(state, previous.as_ref(), subject, score)?;
     state.store().put_card(user_id, &record).await?;
     serde_json::from_str(&record.card).map_err(WebError::internal)
 }
