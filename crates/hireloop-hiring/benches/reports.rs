@@ -1,7 +1,7 @@
 //! Benchmark of the hiring reports at the size a report page must handle: 10,000 applications
 //! (4 stages, two cohorts a month over six months, four groups plus "not stated") and 100,000
 //! scorecards (10 per application, 4 dimensions each, 300 interviewers), generated from a fixed
-//! seed. Each report is timed on its own, then all six together, then their CSV and SVG.
+//! seed and shuffled. Each report is timed on its own, then all six together, then their CSV and SVG.
 //! Run with `cargo bench -p hireloop-hiring --bench reports [-- FILTER]`; with a filter, only the
 //! cases whose name contains it run.
 
@@ -125,7 +125,19 @@ fn generate(apps: usize, cards_per_app: usize) -> (Vec<ApplicationFacts>, Vec<Sc
             });
         }
     }
+    // The store may hand records over in any order: shuffle both, so that no report is timed on
+    // input conveniently grouped by application. (The records are then rebuilt, in `main`, in
+    // their new order, as a store reading rows would build them.)
+    shuffle(&mut rng, &mut applications);
+    shuffle(&mut rng, &mut cards);
     (applications, cards)
+}
+
+/// Fisher–Yates.
+fn shuffle<T>(rng: &mut Pcg64, items: &mut [T]) {
+    for i in (1..items.len()).rev() {
+        items.swap(i, rng.random_range(0..=i));
+    }
 }
 
 /// This thread's CPU time in seconds (user + system), from /proc; `None` off Linux.
@@ -162,7 +174,14 @@ fn case<T>(filter: &Option<String>, name: &str, mut f: impl FnMut() -> T) {
 
 fn main() {
     let filter = std::env::args().skip(1).find(|a| !a.starts_with("--"));
-    let (apps, cards) = generate(10_000, 10);
+    let (scattered_apps, scattered_cards) = generate(10_000, 10);
+    // Deep copies made in the shuffled order: each record's strings and map are allocated next
+    // to each other and in the order the records are read, as when a store builds them row by
+    // row. `scattered_cards` keeps the allocations in generation order, so that each record's
+    // pieces lie somewhere random relative to the order of reading: the worst case, timed too.
+    let apps = scattered_apps.clone();
+    let cards = scattered_cards.clone();
+    drop(scattered_apps);
     let stages = stages();
     let now = T0 + 200 * DAY;
     let target = DecisionTarget::default();
@@ -214,6 +233,11 @@ fn main() {
     case(&filter, "reports/calibration_and_agreement", || {
         calibration_and_agreement(&cards, now).unwrap()
     });
+    case(
+        &filter,
+        "reports/scattered heap: calibration_and_agreement",
+        || calibration_and_agreement(&scattered_cards, now).unwrap(),
+    );
     case(&filter, "reports/all (one read of the scorecards)", || {
         black_box(funnel(&stages, &apps).unwrap());
         black_box(time_in_stage(&stages, &apps, now).unwrap());

@@ -1052,3 +1052,270 @@ proptest! {
         }
     }
 }
+
+/// Scorecards over many more ids than `arb_card`, so that the library's id tables grow several
+/// times and hold hundreds of applications.
+fn arb_wide_card() -> impl Strategy<Value = ScorecardFacts> {
+    (
+        0..40u16,
+        0..300u16,
+        prop::collection::btree_map(0..24u8, prop::option::of(1..=4u8), 0..6),
+        0..10i64,
+        prop::option::of(0..20i64),
+        prop::option::of(0..5u8),
+    )
+        .prop_map(|(who, app, ratings, due, sub, rec)| ScorecardFacts {
+            interviewer: format!("interviewer-{who}"),
+            application_id: format!("application-{app:05}"),
+            round_id: "r".into(),
+            due_ms: due * DAY,
+            submitted_ms: sub.map(|s| s * DAY + 3_600_000 * i64::from(who % 7)),
+            ratings: ratings
+                .into_iter()
+                .map(|(d, r)| {
+                    (
+                        format!("dim-{d}"),
+                        r.map_or(Rating::NoEvidence, Rating::Score),
+                    )
+                })
+                .collect(),
+            recommendation: rec.map(|r| {
+                [
+                    Recommendation::StrongNo,
+                    Recommendation::No,
+                    Recommendation::Yes,
+                    Recommendation::StrongYes,
+                    Recommendation::NoDecision,
+                ][usize::from(r)]
+            }),
+        })
+}
+
+/// The textbook reading of the calibration figures, with string-keyed maps and no care for speed:
+/// the reference the library's interned, flat computation must agree with.
+fn reference_calibration(cards: &[ScorecardFacts], now: i64) -> CalibrationReport {
+    fn mean_sd(v: &[f64]) -> (Option<f64>, Option<f64>) {
+        if v.is_empty() {
+            return (None, None);
+        }
+        let n = v.len() as f64;
+        let mean = v.iter().sum::<f64>() / n;
+        let sd = (v.len() > 1)
+            .then(|| (v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt());
+        (Some(mean), sd)
+    }
+    let values = |c: &ScorecardFacts| -> Vec<f64> {
+        c.ratings
+            .values()
+            .filter_map(|r| r.value())
+            .map(f64::from)
+            .collect()
+    };
+    let submitted: Vec<&ScorecardFacts> =
+        cards.iter().filter(|c| c.submitted_ms.is_some()).collect();
+    let people: std::collections::BTreeSet<&str> =
+        cards.iter().map(|c| c.interviewer.as_str()).collect();
+    let apps: std::collections::BTreeSet<&str> =
+        cards.iter().map(|c| c.application_id.as_str()).collect();
+    let interviewers = people
+        .into_iter()
+        .map(|who| {
+            let all: Vec<&ScorecardFacts> = cards.iter().filter(|c| c.interviewer == who).collect();
+            let mine: Vec<&&ScorecardFacts> =
+                submitted.iter().filter(|c| c.interviewer == who).collect();
+            let ratings: Vec<f64> = mine.iter().flat_map(|c| values(c)).collect();
+            let (mean_rating, rating_sd) = mean_sd(&ratings);
+            let mut diffs = Vec::new();
+            for app in &apps {
+                let on_app = |own: bool| -> Vec<f64> {
+                    submitted
+                        .iter()
+                        .filter(|c| c.application_id == *app && (c.interviewer == who) == own)
+                        .flat_map(|c| values(c))
+                        .collect()
+                };
+                let (own, others) = (on_app(true), on_app(false));
+                if !own.is_empty() && !others.is_empty() {
+                    diffs.push(mean_sd(&own).0.unwrap() - mean_sd(&others).0.unwrap());
+                }
+            }
+            let (panel_difference, panel_difference_sd) = mean_sd(&diffs);
+            let recommendations = mine.iter().filter(|c| c.recommendation.is_some()).count();
+            let no_decision = mine
+                .iter()
+                .filter(|c| c.recommendation == Some(Recommendation::NoDecision))
+                .count();
+            let mut late: Vec<f64> = mine
+                .iter()
+                .filter_map(|c| {
+                    c.submitted_ms
+                        .filter(|s| *s > c.due_ms)
+                        .map(|s| s - c.due_ms)
+                })
+                .map(|ms| ms as f64 / 3_600_000.0)
+                .collect();
+            late.sort_by(f64::total_cmp);
+            let median_hours_late = (!late.is_empty()).then(|| {
+                let h = (late.len() - 1) as f64 / 2.0;
+                let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
+                late[lo] + (h - lo as f64) * (late[hi] - late[lo])
+            });
+            let share = |a: usize, b: usize| (b > 0).then(|| a as f64 / b as f64);
+            InterviewerRow {
+                interviewer: who.to_string(),
+                scorecards: all.len() as u64,
+                submitted: mine.len() as u64,
+                ratings: ratings.len() as u64,
+                mean_rating,
+                rating_sd,
+                compared_applications: diffs.len() as u64,
+                panel_difference,
+                panel_difference_sd,
+                recommendations: recommendations as u64,
+                no_decision_rate: share(no_decision, recommendations),
+                late_rate: share(late.len(), mine.len()),
+                median_hours_late,
+                overdue: all
+                    .iter()
+                    .filter(|c| c.submitted_ms.is_none() && c.due_ms < now)
+                    .count() as u64,
+            }
+        })
+        .collect();
+    CalibrationReport {
+        now_ms: now,
+        interviewers,
+    }
+}
+
+/// Krippendorff's alpha straight from its definition (coincidences summed pair by pair in
+/// floating point), over units given as lists of 1–4 values. Returns (units, values, interval,
+/// ordinal, nominal).
+#[allow(clippy::type_complexity)]
+fn reference_alpha(units: &[Vec<u8>]) -> (u64, u64, Option<f64>, Option<f64>, Option<f64>) {
+    let mut o = [[0.0f64; 5]; 5];
+    let mut pairable = (0u64, 0u64);
+    for u in units.iter().filter(|u| u.len() > 1) {
+        pairable.0 += 1;
+        pairable.1 += u.len() as u64;
+        for (i, a) in u.iter().enumerate() {
+            for (j, b) in u.iter().enumerate() {
+                if i != j {
+                    o[usize::from(*a)][usize::from(*b)] += 1.0 / (u.len() - 1) as f64;
+                }
+            }
+        }
+    }
+    let marg: Vec<f64> = (0..5).map(|c| o[c].iter().sum()).collect();
+    let n: f64 = marg.iter().sum();
+    let alpha = |delta2: &dyn Fn(usize, usize) -> f64| -> Option<f64> {
+        if n <= 1.0 {
+            return None;
+        }
+        let (mut observed, mut expected) = (0.0, 0.0);
+        for c in 1..5 {
+            for k in 1..5 {
+                observed += o[c][k] * delta2(c, k);
+                expected += marg[c] * marg[k] * delta2(c, k);
+            }
+        }
+        (expected > 0.0).then(|| 1.0 - (n - 1.0) * observed / expected)
+    };
+    let interval = alpha(&|c, k| (c as f64 - k as f64).powi(2));
+    let ordinal = alpha(&|c, k| {
+        let (lo, hi) = (c.min(k), c.max(k));
+        (marg[lo..=hi].iter().sum::<f64>() - (marg[c] + marg[k]) / 2.0).powi(2)
+    });
+    let nominal = alpha(&|c, k| f64::from(u8::from(c != k)));
+    (pairable.0, pairable.1, interval, ordinal, nominal)
+}
+
+/// Agreement by the definition: units are (application, dimension) pairs, in string-keyed maps.
+fn reference_agreement(cards: &[ScorecardFacts]) -> AgreementReport {
+    let mut units: BTreeMap<(&str, &str), Vec<u8>> = BTreeMap::new();
+    for c in cards.iter().filter(|c| c.submitted_ms.is_some()) {
+        for (dim, r) in &c.ratings {
+            if let Some(v) = r.value() {
+                units.entry((dim, &c.application_id)).or_default().push(v);
+            }
+        }
+    }
+    let row = |dimension: Option<String>, units: Vec<Vec<u8>>| {
+        let (units, values, interval, ordinal, nominal) = reference_alpha(&units);
+        AlphaRow {
+            dimension,
+            units,
+            values,
+            interval,
+            ordinal,
+            nominal,
+        }
+    };
+    let dims: std::collections::BTreeSet<&str> = units.keys().map(|(d, _)| *d).collect();
+    AgreementReport {
+        overall: row(None, units.values().cloned().collect()),
+        dimensions: dims
+            .into_iter()
+            .map(|d| {
+                let of_dim = units
+                    .iter()
+                    .filter(|((dd, _), _)| *dd == d)
+                    .map(|(_, v)| v.clone())
+                    .collect();
+                row(Some(d.to_string()), of_dim)
+            })
+            .collect(),
+    }
+}
+
+#[track_caller]
+fn close_rows(got: &AlphaRow, want: &AlphaRow) {
+    assert_eq!(
+        (&got.dimension, got.units, got.values),
+        (&want.dimension, want.units, want.values)
+    );
+    close(got.interval, want.interval);
+    close(got.ordinal, want.ordinal);
+    close(got.nominal, want.nominal);
+}
+
+proptest! {
+    // The reference is quadratic and the tests run unoptimised: fewer, larger cases.
+    #![proptest_config(ProptestConfig::with_cases(100))]
+
+    #[test]
+    fn calibration_and_agreement_match_a_simple_reference(
+        cards in prop::collection::vec(arb_wide_card(), 0..400)
+    ) {
+        let now = 12 * DAY;
+        let (c, a) = calibration_and_agreement(&cards, now).unwrap();
+        let (rc, ra) = (reference_calibration(&cards, now), reference_agreement(&cards));
+        prop_assert_eq!(c.interviewers.len(), rc.interviewers.len());
+        for (g, w) in c.interviewers.iter().zip(&rc.interviewers) {
+            prop_assert_eq!(
+                (&g.interviewer, g.scorecards, g.submitted, g.ratings),
+                (&w.interviewer, w.scorecards, w.submitted, w.ratings)
+            );
+            prop_assert_eq!(
+                (g.compared_applications, g.recommendations, g.overdue),
+                (w.compared_applications, w.recommendations, w.overdue)
+            );
+            for (x, y) in [
+                (g.mean_rating, w.mean_rating),
+                (g.rating_sd, w.rating_sd),
+                (g.panel_difference, w.panel_difference),
+                (g.panel_difference_sd, w.panel_difference_sd),
+                (g.no_decision_rate, w.no_decision_rate),
+                (g.late_rate, w.late_rate),
+                (g.median_hours_late, w.median_hours_late),
+            ] {
+                close(x, y);
+            }
+        }
+        close_rows(&a.overall, &ra.overall);
+        prop_assert_eq!(a.dimensions.len(), ra.dimensions.len());
+        for (g, w) in a.dimensions.iter().zip(&ra.dimensions) {
+            close_rows(g, w);
+        }
+    }
+}

@@ -231,11 +231,9 @@ pub fn agreement(cards: &[ScorecardFacts]) -> Result<AgreementReport, ReportErro
 }
 
 /// Agreement from the digested scorecards.
-pub(crate) fn from_digest(d: &Digest<'_>) -> AgreementReport {
-    let (order, starts) = group_by_key(d.ratings.len(), d.apps.names().len(), |i| {
-        d.ratings.get(i).map(|r| r.app)
-    });
-    let n_dims = d.dims.names().len();
+pub(crate) fn from_digest(d: &Digest) -> AgreementReport {
+    let (by_app, starts) = group_by_key(&d.ratings, d.apps.len(), |r| r.app as usize);
+    let n_dims = d.dims.len();
     let scale = || Coincidences::new(vec![1, 2, 3, 4]);
     let mut overall = scale();
     let mut per_dim: Vec<Coincidences> = (0..n_dims).map(|_| scale()).collect();
@@ -243,12 +241,7 @@ pub(crate) fn from_digest(d: &Digest<'_>) -> AgreementReport {
     let mut counts: Vec<[u64; 4]> = vec![[0; 4]; n_dims];
     let mut touched: Vec<usize> = Vec::new();
     for w in starts.windows(2) {
-        for r in order
-            .get(w[0]..w[1])
-            .unwrap_or(&[])
-            .iter()
-            .filter_map(|i| d.ratings.get(*i as usize))
-        {
+        for r in by_app.get(w[0]..w[1]).unwrap_or(&[]) {
             let dim = r.dim as usize;
             if let Some(c) = counts.get_mut(dim) {
                 if c.iter().all(|n| *n == 0) {
@@ -269,10 +262,9 @@ pub(crate) fn from_digest(d: &Digest<'_>) -> AgreementReport {
     let mut dimensions: Vec<(usize, AlphaRow)> = d
         .dims
         .names()
-        .iter()
         .zip(&per_dim)
         .zip(&ranks)
-        .map(|((name, co), rank)| (*rank, row(Some((*name).to_string()), co)))
+        .map(|((name, co), rank)| (*rank, row(Some(name.to_string()), co)))
         .collect();
     dimensions.sort_unstable_by_key(|(rank, _)| *rank);
     AgreementReport {

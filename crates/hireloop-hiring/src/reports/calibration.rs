@@ -62,23 +62,15 @@ pub fn calibration(
 }
 
 /// Calibration from the digested scorecards.
-pub(crate) fn from_digest(d: Digest<'_>, now_ms: i64) -> CalibrationReport {
+pub(crate) fn from_digest(d: Digest, now_ms: i64) -> CalibrationReport {
     // Panel comparison: per application, each interviewer's pooled ratings against everyone
     // else's pooled ratings on it.
     let mut panels: Vec<Vec<f64>> = vec![Vec::new(); d.counts.len()];
-    let (order, starts) = group_by_key(d.cards.len(), d.apps.names().len(), |i| {
-        d.cards.get(i).map(|c| c.app)
-    });
+    let (by_app, starts) = group_by_key(&d.cards, d.apps.len(), |c| c.app as usize);
     let mut panel: Vec<CardSum> = Vec::new();
     for w in starts.windows(2) {
         panel.clear();
-        panel.extend(
-            order
-                .get(w[0]..w[1])
-                .unwrap_or(&[])
-                .iter()
-                .filter_map(|i| d.cards.get(*i as usize)),
-        );
+        panel.extend_from_slice(by_app.get(w[0]..w[1]).unwrap_or(&[]));
         // Same application throughout, so this orders by interviewer.
         panel.sort_unstable();
         let total_sum: u64 = panel.iter().map(|r| r.sum).sum();
@@ -101,7 +93,6 @@ pub(crate) fn from_digest(d: Digest<'_>, now_ms: i64) -> CalibrationReport {
     let mut rows: Vec<(usize, InterviewerRow)> = d
         .people
         .names()
-        .iter()
         .zip(d.counts)
         .zip(panels)
         .zip(&ranks)
@@ -110,7 +101,7 @@ pub(crate) fn from_digest(d: Digest<'_>, now_ms: i64) -> CalibrationReport {
             let (mean_rating, rating_sd) = scale_mean_sd(&a.ratings);
             let (panel_difference, panel_difference_sd) = mean_sd(&mut panel);
             let row = InterviewerRow {
-                interviewer: (*name).to_string(),
+                interviewer: name.to_string(),
                 scorecards: a.scorecards,
                 submitted: a.submitted,
                 ratings: a.ratings.iter().sum(),
