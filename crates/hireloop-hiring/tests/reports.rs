@@ -698,6 +698,19 @@ fn contradictory_input_is_refused_with_the_record_named() {
         funnel(&dup, &[]).unwrap_err(),
         ReportError::DuplicateStage("screen".into())
     );
+    let mut twice = fx.applications.clone();
+    twice.push(twice[3].clone());
+    let repeated = ReportError::DuplicateApplication(twice[3].id.clone());
+    assert_eq!(funnel(&fx.stages, &twice).unwrap_err(), repeated);
+    assert_eq!(time_in_stage(&fx.stages, &twice, 0).unwrap_err(), repeated);
+    assert_eq!(
+        time_to_decision(&twice, DecisionTarget::default(), 0).unwrap_err(),
+        repeated
+    );
+    assert_eq!(
+        adverse_impact(&fx.stages, &twice, ImpactParams::default()).unwrap_err(),
+        repeated
+    );
     let bad = vec![card("p", "a", &[("x", 7)])];
     let err = agreement(&bad).unwrap_err();
     assert!(err.to_string().contains("off the 1–4 scale"), "{err}");
@@ -860,6 +873,16 @@ fn arb_app() -> impl Strategy<Value = ApplicationFacts> {
         )
 }
 
+/// Applications with distinct ids (a repeated id is refused), in any order.
+fn arb_apps(n: std::ops::Range<usize>) -> impl Strategy<Value = Vec<ApplicationFacts>> {
+    prop::collection::vec(arb_app(), n).prop_map(|mut apps| {
+        for (i, app) in apps.iter_mut().enumerate() {
+            app.id = format!("a{i}");
+        }
+        apps
+    })
+}
+
 fn arb_card() -> impl Strategy<Value = ScorecardFacts> {
     (
         0..4u8,
@@ -916,7 +939,7 @@ proptest! {
 
     #[test]
     fn funnel_counts_add_up_and_ratios_stay_in_range(
-        apps in prop::collection::vec(arb_app(), 0..40)
+        apps in arb_apps(0..40)
     ) {
         let r = funnel(&stages3(), &apps).unwrap();
         for f in std::iter::once(&r.overall).chain(&r.cohorts) {
@@ -939,7 +962,7 @@ proptest! {
     }
 
     #[test]
-    fn durations_are_ordered_and_shares_add_up(apps in prop::collection::vec(arb_app(), 0..40)) {
+    fn durations_are_ordered_and_shares_add_up(apps in arb_apps(0..40)) {
         let t = time_in_stage(&stages3(), &apps, 100 * DAY).unwrap();
         for s in &t.stages {
             if let (Some(m), Some(p)) = (s.median_days, s.p90_days) {
@@ -966,7 +989,7 @@ proptest! {
 
     #[test]
     fn impact_never_shows_a_small_cell_or_a_lone_suppression(
-        apps in prop::collection::vec(arb_app(), 0..60)
+        apps in arb_apps(0..60)
     ) {
         let p = ImpactParams::default();
         let r = adverse_impact(&stages3(), &apps, p).unwrap();
@@ -992,7 +1015,7 @@ proptest! {
 
     #[test]
     fn permuting_the_input_changes_nothing(
-        apps in prop::collection::vec(arb_app(), 0..30).prop_shuffle(),
+        apps in arb_apps(0..30).prop_shuffle(),
         cards in prop::collection::vec(arb_card(), 0..60),
         seed in any::<u64>(),
     ) {

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::facts::{StageIndex, check_decision, check_visit};
+use super::facts::{StageIndex, check_decision, check_unique_ids, check_visit};
 use super::stats::{DAY_MS, median_p90, ratio};
 use super::{ApplicationFacts, ReportError, Stage};
 
@@ -47,6 +47,7 @@ pub fn time_in_stage(
     now_ms: i64,
 ) -> Result<TimeInStageReport, ReportError> {
     let index = StageIndex::new(stages)?;
+    check_unique_ids(apps)?;
     let mut done: Vec<Vec<f64>> = vec![Vec::new(); stages.len()];
     let mut open: Vec<Vec<f64>> = vec![Vec::new(); stages.len()];
     for app in apps {
@@ -233,6 +234,7 @@ pub fn time_to_decision(
             max: target.max_weeks,
         });
     }
+    check_unique_ids(apps)?;
     let max_days = target.max_weeks * 7.0;
     let mut overall = Acc::default();
     let mut cohorts: BTreeMap<&str, Acc> = BTreeMap::new();

@@ -173,6 +173,18 @@ pub(crate) fn check_visit(app: &ApplicationFacts, v: &StageVisit) -> Result<(), 
     Ok(())
 }
 
+/// Refuses two applications with one id: reports group and break ties by id, so a repeated id
+/// would make the result depend on the order the facts came in.
+pub(crate) fn check_unique_ids(apps: &[ApplicationFacts]) -> Result<(), ReportError> {
+    let mut seen = std::collections::HashSet::with_capacity(apps.len());
+    for app in apps {
+        if !seen.insert(app.id.as_str()) {
+            return Err(ReportError::DuplicateApplication(app.id.clone()));
+        }
+    }
+    Ok(())
+}
+
 /// Checks an application's decision: both parts or neither, and not before applying.
 pub(crate) fn check_decision(app: &ApplicationFacts) -> Result<(), ReportError> {
     match (app.decision, app.decided_ms) {

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::facts::{StageIndex, check_decision, latest_outcomes};
+use super::facts::{StageIndex, check_decision, check_unique_ids, latest_outcomes};
 use super::stats::ratio;
 use super::{ApplicationFacts, Decision, ReportError, Stage, VisitOutcome};
 
@@ -144,6 +144,7 @@ impl Acc {
 /// cohort. O(n log c) for n visits and c cohorts.
 pub fn funnel(stages: &[Stage], apps: &[ApplicationFacts]) -> Result<FunnelReport, ReportError> {
     let index = StageIndex::new(stages)?;
+    check_unique_ids(apps)?;
     let mut overall = Acc::new(stages.len());
     let mut cohorts: BTreeMap<&str, Acc> = BTreeMap::new();
     let mut latest = vec![None; stages.len()];

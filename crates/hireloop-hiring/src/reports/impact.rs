@@ -34,7 +34,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::facts::{StageIndex, check_decision, latest_outcomes};
+use super::facts::{StageIndex, check_decision, check_unique_ids, latest_outcomes};
 use super::stats::ratio;
 use super::{ApplicationFacts, Decision, ReportError, Stage, VisitOutcome};
 
@@ -219,6 +219,7 @@ pub fn adverse_impact(
         )));
     }
     let index = StageIndex::new(stages)?;
+    check_unique_ids(apps)?;
     let mut groups: BTreeMap<&str, Acc> = BTreeMap::new();
     let mut not_stated = 0u64;
     let mut latest = vec![None; stages.len()];

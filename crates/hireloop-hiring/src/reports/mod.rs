@@ -53,6 +53,9 @@ pub enum ReportError {
     /// The stage order lists the same stage id twice.
     #[error("the stage order lists stage `{0}` twice")]
     DuplicateStage(String),
+    /// Two applications share an id, so their facts cannot be told apart.
+    #[error("two applications have the id `{0}`")]
+    DuplicateApplication(String),
     /// A visit refers to a stage that is not in the stage order.
     #[error("application `{application}` visits stage `{stage}`, which is not in the stage order")]
     UnknownStage {
