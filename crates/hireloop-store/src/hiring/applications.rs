@@ -3,12 +3,12 @@
 use hireloop_hiring::webhook::EventKind;
 use serde::Serialize;
 use serde_json::json;
+use sqlx::Row;
 use sqlx::any::AnyRow;
-use sqlx::{AssertSqlSafe, Row};
 
 use super::candidates::ensure_candidate;
 use super::requisitions;
-use super::{OrgTx, Page, Paged, enum_col, subject, taken};
+use super::{Keyset, OrgTx, Page, Paged, all_in_org, enum_col, fetch_in_org, subject, taken};
 use crate::{Store, StoreError, new_id};
 
 /// The columns of an application `a`, as `application_from` reads them.
@@ -18,6 +18,13 @@ macro_rules! columns {
          a.updated_ms, a.decided_ms"
     };
 }
+
+/// An application by id (`$1`) within its organisation (`$2`).
+const BY_ID: &str = concat!(
+    "SELECT ",
+    columns!(),
+    " FROM applications a WHERE a.id = $1 AND a.org_id = $2"
+);
 
 /// Where an application stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -178,7 +185,7 @@ impl Store {
         by: &str,
         now_ms: i64,
     ) -> Result<Application, StoreError> {
-        let mut tx = self.org_tx(org_id).await?;
+        let mut tx = self.org_tx(org_id, by, now_ms).await?;
         let req = requisitions::fetch(&mut tx, requisition_id).await?;
         if !req.open {
             return Err(StoreError::Conflict(
@@ -212,8 +219,6 @@ impl Store {
         .map_err(|e| taken(e, "an application of this candidate to this requisition"))?;
         open_visit(&mut tx, &app.id, 1, first_stage, now_ms).await?;
         tx.audit(
-            now_ms,
-            by,
             "application.created",
             &subject("application", &app.id),
             Some(json!({ "requisition": requisition_id, "stage": first_stage })),
@@ -241,7 +246,7 @@ impl Store {
                 "a stage being left needs an outcome other than open".to_owned(),
             ));
         }
-        let mut tx = self.org_tx(org_id).await?;
+        let mut tx = self.org_tx(org_id, by, now_ms).await?;
         let app = fetch(&mut tx, application_id).await?;
         if app.status != ApplicationStatus::Active {
             return Err(StoreError::Conflict(format!(
@@ -266,8 +271,6 @@ impl Store {
         .execute(tx.conn())
         .await?;
         tx.audit(
-            now_ms,
-            by,
             "application.stage_changed",
             &subject("application", application_id),
             Some(json!({ "from": app.stage_id, "to": to_stage, "outcome": outcome.as_str() })),
@@ -284,7 +287,6 @@ impl Store {
                 "to": to_stage,
             }),
             Some(&app.candidate_id),
-            now_ms,
         )
         .await?;
         let app = fetch(&mut tx, application_id).await?;
@@ -313,7 +315,7 @@ impl Store {
                 ));
             }
         };
-        let mut tx = self.org_tx(org_id).await?;
+        let mut tx = self.org_tx(org_id, by, now_ms).await?;
         let app = fetch(&mut tx, application_id).await?;
         if app.status != ApplicationStatus::Active {
             return Err(StoreError::Conflict(format!(
@@ -333,8 +335,6 @@ impl Store {
         .execute(tx.conn())
         .await?;
         tx.audit(
-            now_ms,
-            by,
             &format!("application.{}", status.as_str()),
             &subject("application", application_id),
             Some(json!({ "stage": app.stage_id, "reason": reason })),
@@ -352,21 +352,15 @@ impl Store {
         org_id: &str,
         application_id: &str,
     ) -> Result<Application, StoreError> {
-        let row = sqlx::query(concat!(
-            "SELECT ",
-            columns!(),
-            " FROM applications a WHERE a.id = $1 AND a.org_id = $2"
-        ))
-        .bind(application_id)
-        .bind(org_id)
-        .fetch_optional(self.pool())
-        .await?;
-        match row {
-            Some(row) => Ok(application_from(&row)?),
-            None => Err(StoreError::NotFound {
-                what: "application",
-            }),
-        }
+        fetch_in_org(
+            self.pool(),
+            BY_ID,
+            application_id,
+            org_id,
+            "application",
+            application_from,
+        )
+        .await
     }
 
     /// A requisition's applications, newest first, optionally in one stage and/or with one
@@ -379,39 +373,24 @@ impl Store {
         filter: &ApplicationFilter,
         page: &Page,
     ) -> Result<Paged<Application>, StoreError> {
-        let limit = page.clamped();
-        // Each filter adds a condition only when set, so every combination is a plain index
-        // range (a condition like `($3 = '' OR a.stage_id = $3)` would defeat the index).
-        let mut sql = String::from(concat!(
-            "SELECT ",
-            columns!(),
-            " FROM applications a WHERE a.requisition_id = $1 AND a.org_id = $2"
-        ));
-        let mut args = vec![requisition_id.to_owned(), org_id.to_owned()];
+        let mut list = Keyset::new(
+            concat!(
+                "SELECT ",
+                columns!(),
+                " FROM applications a WHERE a.requisition_id = $1 AND a.org_id = $2"
+            ),
+            vec![requisition_id.to_owned(), org_id.to_owned()],
+        );
         if let Some(stage) = &filter.stage_id {
-            args.push(stage.clone());
-            sql.push_str(&format!(" AND a.stage_id = ${}", args.len()));
+            list.and_eq("a.stage_id", stage.clone());
         }
         if let Some(status) = filter.status {
-            args.push(status.as_str().to_owned());
-            sql.push_str(&format!(" AND a.status = ${}", args.len()));
+            list.and_eq("a.status", status.as_str().to_owned());
         }
-        if let Some(after) = &page.after {
-            args.push(after.clone());
-            sql.push_str(&format!(" AND a.id < ${}", args.len()));
-        }
-        sql.push_str(&format!(" ORDER BY a.id DESC LIMIT ${}", args.len() + 1));
-        let mut query = sqlx::query(AssertSqlSafe(sql));
-        for a in args {
-            query = query.bind(a);
-        }
-        // One row more than the page says whether another page follows.
-        let rows = query.bind(limit + 1).fetch_all(self.pool()).await?;
-        let items = rows
-            .iter()
-            .map(application_from)
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(Paged::of(items, limit, |a| a.id.clone()))
+        list.page(self.pool(), "a.id", page, application_from, |a| {
+            a.id.clone()
+        })
+        .await
     }
 
     /// A candidate's applications, oldest first.
@@ -420,19 +399,18 @@ impl Store {
         org_id: &str,
         candidate_id: &str,
     ) -> Result<Vec<Application>, StoreError> {
-        let rows = sqlx::query(concat!(
-            "SELECT ",
-            columns!(),
-            " FROM applications a WHERE a.candidate_id = $1 AND a.org_id = $2 ORDER BY a.id"
-        ))
-        .bind(candidate_id)
-        .bind(org_id)
-        .fetch_all(self.pool())
-        .await?;
-        Ok(rows
-            .iter()
-            .map(application_from)
-            .collect::<Result<_, _>>()?)
+        all_in_org(
+            self.pool(),
+            concat!(
+                "SELECT ",
+                columns!(),
+                " FROM applications a WHERE a.candidate_id = $1 AND a.org_id = $2 ORDER BY a.id"
+            ),
+            candidate_id,
+            org_id,
+            application_from,
+        )
+        .await
     }
 
     /// An application's stage visits, in order.
@@ -441,37 +419,23 @@ impl Store {
         org_id: &str,
         application_id: &str,
     ) -> Result<Vec<StageVisit>, StoreError> {
-        let rows = sqlx::query(
+        all_in_org(
+            self.pool(),
             "SELECT v.seq, v.stage_id, v.entered_ms, v.left_ms, v.outcome FROM stage_visits v \
              JOIN applications a ON a.id = v.application_id \
              WHERE v.application_id = $1 AND a.org_id = $2 ORDER BY v.seq",
+            application_id,
+            org_id,
+            visit_from,
         )
-        .bind(application_id)
-        .bind(org_id)
-        .fetch_all(self.pool())
-        .await?;
-        Ok(rows.iter().map(visit_from).collect::<Result<_, _>>()?)
+        .await
     }
 }
 
 /// The application inside a write transaction; [`StoreError::NotFound`] outside the organisation.
 pub(crate) async fn fetch(tx: &mut OrgTx, application_id: &str) -> Result<Application, StoreError> {
-    let org = tx.org().to_owned();
-    let row = sqlx::query(concat!(
-        "SELECT ",
-        columns!(),
-        " FROM applications a WHERE a.id = $1 AND a.org_id = $2"
-    ))
-    .bind(application_id)
-    .bind(org)
-    .fetch_optional(tx.conn())
-    .await?;
-    match row {
-        Some(row) => Ok(application_from(&row)?),
-        None => Err(StoreError::NotFound {
-            what: "application",
-        }),
-    }
+    tx.fetch(BY_ID, application_id, "application", application_from)
+        .await
 }
 
 async fn open_visit(

@@ -7,7 +7,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use super::applications;
-use super::{OrgTx, json_col, json_opt, subject, taken};
+use super::{OrgTx, all_in_org, fetch_in_org, json_col, json_opt, subject, taken};
 use crate::{Store, StoreError, new_id};
 
 /// The columns of an assessment `s`, as `assessment_from` reads them.
@@ -17,6 +17,13 @@ macro_rules! columns {
          s.deadline_ms, s.submitted_ms, s.plan, s.result"
     };
 }
+
+/// An assessment by id (`$1`) within its organisation (`$2`).
+const BY_ID: &str = concat!(
+    "SELECT ",
+    columns!(),
+    " FROM assessments s WHERE s.id = $1 AND s.org_id = $2"
+);
 
 /// An assessment issued to an application.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -99,7 +106,7 @@ impl Store {
         by: &str,
         now_ms: i64,
     ) -> Result<Assessment, StoreError> {
-        let mut tx = self.org_tx(org_id).await?;
+        let mut tx = self.org_tx(org_id, by, now_ms).await?;
         let app = applications::fetch(&mut tx, application_id).await?;
         let id = new_id();
         sqlx::query(
@@ -117,8 +124,6 @@ impl Store {
         .await
         .map_err(|e| taken(e, "an assessment with this nonce"))?;
         tx.audit(
-            now_ms,
-            by,
             "assessment.issued",
             &subject("assessment", &id),
             Some(json!({ "application": application_id, "expires_ms": expires_ms })),
@@ -136,19 +141,15 @@ impl Store {
         org_id: &str,
         assessment_id: &str,
     ) -> Result<Assessment, StoreError> {
-        let row = sqlx::query(concat!(
-            "SELECT ",
-            columns!(),
-            " FROM assessments s WHERE s.id = $1 AND s.org_id = $2"
-        ))
-        .bind(assessment_id)
-        .bind(org_id)
-        .fetch_optional(self.pool())
-        .await?;
-        match row {
-            Some(row) => Ok(assessment_from(&row)?),
-            None => Err(StoreError::NotFound { what: "assessment" }),
-        }
+        fetch_in_org(
+            self.pool(),
+            BY_ID,
+            assessment_id,
+            org_id,
+            "assessment",
+            assessment_from,
+        )
+        .await
     }
 
     /// The organisation's assessment with this link nonce.
@@ -157,19 +158,19 @@ impl Store {
         org_id: &str,
         nonce: &str,
     ) -> Result<Assessment, StoreError> {
-        let row = sqlx::query(concat!(
-            "SELECT ",
-            columns!(),
-            " FROM assessments s WHERE s.nonce = $1 AND s.org_id = $2"
-        ))
-        .bind(nonce)
-        .bind(org_id)
-        .fetch_optional(self.pool())
-        .await?;
-        match row {
-            Some(row) => Ok(assessment_from(&row)?),
-            None => Err(StoreError::NotFound { what: "assessment" }),
-        }
+        fetch_in_org(
+            self.pool(),
+            concat!(
+                "SELECT ",
+                columns!(),
+                " FROM assessments s WHERE s.nonce = $1 AND s.org_id = $2"
+            ),
+            nonce,
+            org_id,
+            "assessment",
+            assessment_from,
+        )
+        .await
     }
 
     /// Starts an assessment before its link expires, setting its deadline `duration_ms` from
@@ -182,7 +183,7 @@ impl Store {
         by: &str,
         now_ms: i64,
     ) -> Result<Assessment, StoreError> {
-        let mut tx = self.org_tx(org_id).await?;
+        let mut tx = self.org_tx(org_id, by, now_ms).await?;
         let a = fetch(&mut tx, assessment_id).await?;
         if a.started_ms.is_some() {
             return Ok(a);
@@ -204,8 +205,6 @@ impl Store {
         .await?;
         let candidate = candidate_of(&mut tx, &a.application_id).await?;
         tx.audit(
-            now_ms,
-            by,
             "assessment.started",
             &subject("assessment", assessment_id),
             Some(json!({ "deadline_ms": now_ms.saturating_add(duration_ms) })),
@@ -261,7 +260,7 @@ impl Store {
         by: &str,
         now_ms: i64,
     ) -> Result<bool, StoreError> {
-        let mut tx = self.org_tx(org_id).await?;
+        let mut tx = self.org_tx(org_id, by, now_ms).await?;
         let a = fetch(&mut tx, assessment_id).await?;
         if a.submitted_ms.is_some() {
             return Ok(false);
@@ -284,8 +283,6 @@ impl Store {
         let candidate = candidate_of(&mut tx, &a.application_id).await?;
         let late = a.deadline_ms.is_some_and(|d| now_ms > d);
         tx.audit(
-            now_ms,
-            by,
             "assessment.submitted",
             &subject("assessment", assessment_id),
             Some(json!({ "late": late })),
@@ -306,7 +303,7 @@ impl Store {
         by: &str,
         now_ms: i64,
     ) -> Result<(), StoreError> {
-        let mut tx = self.org_tx(org_id).await?;
+        let mut tx = self.org_tx(org_id, by, now_ms).await?;
         let a = fetch(&mut tx, assessment_id).await?;
         if a.submitted_ms.is_none() {
             return Err(StoreError::Conflict(
@@ -331,8 +328,6 @@ impl Store {
         }
         let candidate = candidate_of(&mut tx, &a.application_id).await?;
         tx.audit(
-            now_ms,
-            by,
             "assessment.graded",
             &subject("assessment", assessment_id),
             None,
@@ -348,16 +343,16 @@ impl Store {
         org_id: &str,
         assessment_id: &str,
     ) -> Result<Vec<AssessmentAnswer>, StoreError> {
-        let rows = sqlx::query(
+        all_in_org(
+            self.pool(),
             "SELECT x.item_key, x.draft, x.draft_saved_ms, x.answer, x.graded \
              FROM assessment_answers x JOIN assessments s ON s.id = x.assessment_id \
              WHERE x.assessment_id = $1 AND s.org_id = $2 ORDER BY x.item_key",
+            assessment_id,
+            org_id,
+            answer_from,
         )
-        .bind(assessment_id)
-        .bind(org_id)
-        .fetch_all(self.pool())
-        .await?;
-        Ok(rows.iter().map(answer_from).collect::<Result<_, _>>()?)
+        .await
     }
 
     /// An application's assessments, oldest first.
@@ -366,35 +361,26 @@ impl Store {
         org_id: &str,
         application_id: &str,
     ) -> Result<Vec<Assessment>, StoreError> {
-        let rows = sqlx::query(concat!(
-            "SELECT ",
-            columns!(),
-            " FROM assessments s WHERE s.application_id = $1 AND s.org_id = $2 \
-             ORDER BY s.issued_ms, s.id"
-        ))
-        .bind(application_id)
-        .bind(org_id)
-        .fetch_all(self.pool())
-        .await?;
-        Ok(rows.iter().map(assessment_from).collect::<Result<_, _>>()?)
+        all_in_org(
+            self.pool(),
+            concat!(
+                "SELECT ",
+                columns!(),
+                " FROM assessments s WHERE s.application_id = $1 AND s.org_id = $2 \
+                 ORDER BY s.issued_ms, s.id"
+            ),
+            application_id,
+            org_id,
+            assessment_from,
+        )
+        .await
     }
 }
 
+/// The assessment inside a write transaction; [`StoreError::NotFound`] outside the organisation.
 async fn fetch(tx: &mut OrgTx, assessment_id: &str) -> Result<Assessment, StoreError> {
-    let org = tx.org().to_owned();
-    let row = sqlx::query(concat!(
-        "SELECT ",
-        columns!(),
-        " FROM assessments s WHERE s.id = $1 AND s.org_id = $2"
-    ))
-    .bind(assessment_id)
-    .bind(org)
-    .fetch_optional(tx.conn())
-    .await?;
-    match row {
-        Some(row) => Ok(assessment_from(&row)?),
-        None => Err(StoreError::NotFound { what: "assessment" }),
-    }
+    tx.fetch(BY_ID, assessment_id, "assessment", assessment_from)
+        .await
 }
 
 /// The candidate of an application inside `tx` (for the audit entry's erasure key).

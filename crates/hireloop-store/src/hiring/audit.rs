@@ -5,11 +5,25 @@ use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use super::{flag, json_opt, to_i64, to_u64};
+use super::{all_in_org, flag, json_opt, to_i64, to_u64};
 use crate::{Store, StoreError};
 
 /// How many entries [`Store::verify_audit`] reads at a time.
 const VERIFY_PAGE: i64 = 1000;
+
+/// The columns of an audit entry, as `entry_from` reads them.
+macro_rules! entry_columns {
+    () => {
+        "seq, at_ms, actor, action, subject, detail, detail_digest, detail_erased, prev_hash, hash"
+    };
+}
+
+/// The audit entries tied to a candidate (`$1`) of an organisation (`$2`), in order.
+pub(crate) const OF_CANDIDATE: &str = concat!(
+    "SELECT ",
+    entry_columns!(),
+    " FROM audit_log WHERE candidate_id = $1 AND org_id = $2 ORDER BY seq"
+);
 
 /// What checking a chain found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -63,11 +77,11 @@ impl Store {
         after_seq: u64,
         limit: i64,
     ) -> Result<Vec<Entry>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT seq, at_ms, actor, action, subject, detail, detail_digest, detail_erased, \
-                 prev_hash, hash FROM audit_log WHERE org_id = $1 AND seq > $2 \
-             ORDER BY seq LIMIT $3",
-        )
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            entry_columns!(),
+            " FROM audit_log WHERE org_id = $1 AND seq > $2 ORDER BY seq LIMIT $3"
+        ))
         .bind(org_id)
         .bind(to_i64(after_seq))
         .bind(limit.clamp(1, 10_000))
@@ -82,16 +96,7 @@ impl Store {
         org_id: &str,
         candidate_id: &str,
     ) -> Result<Vec<Entry>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT seq, at_ms, actor, action, subject, detail, detail_digest, detail_erased, \
-                 prev_hash, hash FROM audit_log WHERE org_id = $1 AND candidate_id = $2 \
-             ORDER BY seq",
-        )
-        .bind(org_id)
-        .bind(candidate_id)
-        .fetch_all(self.pool())
-        .await?;
-        Ok(rows.iter().map(entry_from).collect::<Result<_, _>>()?)
+        all_in_org(self.pool(), OF_CANDIDATE, candidate_id, org_id, entry_from).await
     }
 
     /// Verifies the organisation's whole chain, a page at a time (each page anchored on the last

@@ -4,10 +4,13 @@
 use hireloop_hiring::import::CandidateRow;
 use serde::Serialize;
 use serde_json::json;
+use sqlx::Row;
 use sqlx::any::AnyRow;
-use sqlx::{AssertSqlSafe, Row};
 
-use super::{ApplicationStatus, OrgTx, Page, Paged, subject, taken};
+use super::{
+    ApplicationStatus, Keyset, OrgTx, Page, Paged, all_in_org, fetch_in_org, maybe_in_org, subject,
+    taken,
+};
 use crate::{Store, StoreError, new_id};
 
 /// The columns of a candidate `c`, as `candidate_from` reads them.
@@ -176,7 +179,6 @@ fn fold(s: &str) -> String {
 async fn insert(
     tx: &mut OrgTx,
     new: &NewCandidate,
-    by: &str,
     now_ms: i64,
     action: &str,
 ) -> Result<Candidate, StoreError> {
@@ -220,8 +222,6 @@ async fn insert(
     .map_err(|e| taken(e, "a candidate with this email address"))?;
     // The name and email are personal data: they go in the erasable detail only.
     tx.audit(
-        now_ms,
-        by,
         action,
         &subject("candidate", &c.id),
         Some(json!({ "name": c.name, "email": c.email, "source": c.source })),
@@ -241,8 +241,8 @@ impl Store {
         by: &str,
         now_ms: i64,
     ) -> Result<Candidate, StoreError> {
-        let mut tx = self.org_tx(org_id).await?;
-        let c = insert(&mut tx, new, by, now_ms, "candidate.created").await?;
+        let mut tx = self.org_tx(org_id, by, now_ms).await?;
+        let c = insert(&mut tx, new, now_ms, "candidate.created").await?;
         tx.commit().await?;
         Ok(c)
     }
@@ -257,7 +257,7 @@ impl Store {
         by: &str,
         now_ms: i64,
     ) -> Result<ImportOutcome, StoreError> {
-        let mut tx = self.org_tx(org_id).await?;
+        let mut tx = self.org_tx(org_id, by, now_ms).await?;
         let mut duplicates = Vec::new();
         let mut seen: std::collections::HashMap<String, u64> = std::collections::HashMap::new();
         for row in rows {
@@ -297,7 +297,6 @@ impl Store {
                 insert(
                     &mut tx,
                     &NewCandidate::from(row),
-                    by,
                     now_ms,
                     "candidate.imported",
                 )
@@ -314,19 +313,19 @@ impl Store {
         org_id: &str,
         candidate_id: &str,
     ) -> Result<Candidate, StoreError> {
-        let row = sqlx::query(concat!(
-            "SELECT ",
-            columns!(),
-            " FROM candidates c WHERE c.id = $1 AND c.org_id = $2"
-        ))
-        .bind(candidate_id)
-        .bind(org_id)
-        .fetch_optional(self.pool())
-        .await?;
-        match row {
-            Some(row) => Ok(candidate_from(&row)?),
-            None => Err(StoreError::NotFound { what: "candidate" }),
-        }
+        fetch_in_org(
+            self.pool(),
+            concat!(
+                "SELECT ",
+                columns!(),
+                " FROM candidates c WHERE c.id = $1 AND c.org_id = $2"
+            ),
+            candidate_id,
+            org_id,
+            "candidate",
+            candidate_from,
+        )
+        .await
     }
 
     /// The organisation's candidate with this email address (any case).
@@ -335,16 +334,18 @@ impl Store {
         org_id: &str,
         email: &str,
     ) -> Result<Option<Candidate>, StoreError> {
-        let row = sqlx::query(concat!(
-            "SELECT ",
-            columns!(),
-            " FROM candidates c WHERE c.org_id = $1 AND c.email_lc = $2"
-        ))
-        .bind(org_id)
-        .bind(fold(email))
-        .fetch_optional(self.pool())
-        .await?;
-        Ok(row.as_ref().map(candidate_from).transpose()?)
+        maybe_in_org(
+            self.pool(),
+            concat!(
+                "SELECT ",
+                columns!(),
+                " FROM candidates c WHERE c.email_lc = $1 AND c.org_id = $2"
+            ),
+            &fold(email),
+            org_id,
+            candidate_from,
+        )
+        .await
     }
 
     /// The organisation's candidates matching `filter`, newest first, a page at a time.
@@ -358,21 +359,14 @@ impl Store {
         filter: &CandidateFilter,
         page: &Page,
     ) -> Result<Paged<Candidate>, StoreError> {
-        let limit = page.clamped();
-        let mut args: Vec<String> = vec![org_id.to_owned()];
-        let arg = |args: &mut Vec<String>, value: String| {
-            args.push(value);
-            format!("${}", args.len())
-        };
-        let mut sql = String::from("SELECT ");
-        sql.push_str(columns!());
+        let mut list = Keyset::new(concat!("SELECT ", columns!()), vec![org_id.to_owned()]);
         match filter.prefix.as_deref().map(fold).filter(|p| !p.is_empty()) {
             // A prefix is two index ranges (folded name, folded email); their matches are
             // joined to the rows, so the search never walks the whole organisation.
             Some(prefix) => {
-                let lo = arg(&mut args, prefix.clone());
-                let hi = arg(&mut args, format!("{prefix}\u{10FFFF}"));
-                sql.push_str(&format!(
+                let lo = list.arg(prefix.clone());
+                let hi = list.arg(format!("{prefix}\u{10FFFF}"));
+                list.push(&format!(
                     " FROM (SELECT id FROM candidates \
                              WHERE org_id = $1 AND name_lc >= {lo} AND name_lc < {hi} \
                            UNION SELECT id FROM candidates \
@@ -380,40 +374,23 @@ impl Store {
                       CROSS JOIN candidates c WHERE c.id = m.id AND c.org_id = $1"
                 ));
             }
-            None => sql.push_str(" FROM candidates c WHERE c.org_id = $1"),
-        }
-        if let Some(after) = &page.after {
-            let p = arg(&mut args, after.clone());
-            sql.push_str(&format!(" AND c.id < {p}"));
+            None => list.push(" FROM candidates c WHERE c.org_id = $1"),
         }
         if filter.requisition_id.is_some() || filter.stage_id.is_some() || filter.status.is_some() {
-            sql.push_str(" AND EXISTS (SELECT 1 FROM applications a WHERE a.candidate_id = c.id");
+            list.push(" AND EXISTS (SELECT 1 FROM applications a WHERE a.candidate_id = c.id");
             if let Some(r) = &filter.requisition_id {
-                let p = arg(&mut args, r.clone());
-                sql.push_str(&format!(" AND a.requisition_id = {p}"));
+                list.and_eq("a.requisition_id", r.clone());
             }
             if let Some(s) = &filter.stage_id {
-                let p = arg(&mut args, s.clone());
-                sql.push_str(&format!(" AND a.stage_id = {p}"));
+                list.and_eq("a.stage_id", s.clone());
             }
             if let Some(s) = filter.status {
-                let p = arg(&mut args, s.as_str().to_owned());
-                sql.push_str(&format!(" AND a.status = {p}"));
+                list.and_eq("a.status", s.as_str().to_owned());
             }
-            sql.push(')');
+            list.push(")");
         }
-        sql.push_str(&format!(" ORDER BY c.id DESC LIMIT ${}", args.len() + 1));
-        let mut query = sqlx::query(AssertSqlSafe(sql));
-        for a in args {
-            query = query.bind(a);
-        }
-        // One row more than the page says whether another page follows.
-        let rows = query.bind(limit + 1).fetch_all(self.pool()).await?;
-        let items = rows
-            .iter()
-            .map(candidate_from)
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(Paged::of(items, limit, |c| c.id.clone()))
+        list.page(self.pool(), "c.id", page, candidate_from, |c| c.id.clone())
+            .await
     }
 
     /// Stores a resume for a candidate (a candidate may have several; the newest is current).
@@ -426,7 +403,7 @@ impl Store {
         by: &str,
         now_ms: i64,
     ) -> Result<Resume, StoreError> {
-        let mut tx = self.org_tx(org_id).await?;
+        let mut tx = self.org_tx(org_id, by, now_ms).await?;
         ensure_candidate(&mut tx, candidate_id).await?;
         let resume = Resume {
             id: new_id(),
@@ -447,8 +424,6 @@ impl Store {
         .execute(tx.conn())
         .await?;
         tx.audit(
-            now_ms,
-            by,
             "resume.attached",
             &subject("candidate", candidate_id),
             Some(json!({ "resume": resume.id, "chars": text.chars().count() })),
@@ -465,29 +440,26 @@ impl Store {
         org_id: &str,
         candidate_id: &str,
     ) -> Result<Vec<Resume>, StoreError> {
-        let rows = sqlx::query(
+        all_in_org(
+            self.pool(),
             "SELECT r.id, r.candidate_id, r.text, r.screen_json, r.uploaded_ms FROM resumes r \
              JOIN candidates c ON c.id = r.candidate_id \
              WHERE r.candidate_id = $1 AND c.org_id = $2 ORDER BY r.uploaded_ms, r.id",
+            candidate_id,
+            org_id,
+            resume_from,
         )
-        .bind(candidate_id)
-        .bind(org_id)
-        .fetch_all(self.pool())
-        .await?;
-        Ok(rows.iter().map(resume_from).collect::<Result<_, _>>()?)
+        .await
     }
 }
 
 /// Checks inside `tx` that the candidate belongs to the organisation.
 pub(crate) async fn ensure_candidate(tx: &mut OrgTx, candidate_id: &str) -> Result<(), StoreError> {
-    let org = tx.org().to_owned();
-    let row = sqlx::query("SELECT 1 AS one FROM candidates WHERE id = $1 AND org_id = $2")
-        .bind(candidate_id)
-        .bind(org)
-        .fetch_optional(tx.conn())
-        .await?;
-    match row {
-        Some(_) => Ok(()),
-        None => Err(StoreError::NotFound { what: "candidate" }),
-    }
+    tx.fetch(
+        "SELECT 1 AS one FROM candidates WHERE id = $1 AND org_id = $2",
+        candidate_id,
+        "candidate",
+        |_| Ok(()),
+    )
+    .await
 }

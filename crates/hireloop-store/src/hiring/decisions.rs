@@ -8,7 +8,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use super::applications;
-use super::{OrgTx, flag, json_col, subject};
+use super::{OrgTx, all_in_org, fetch_in_org, flag, json_col, maybe_in_org, subject};
 use crate::{Store, StoreError, new_id};
 
 /// The columns of an offer `o`, as `offer_from` reads them.
@@ -18,6 +18,13 @@ macro_rules! offer_columns {
          o.proposed_ms, o.approved_by, o.approved_ms, o.approval_reason, o.status, o.updated_ms"
     };
 }
+
+/// An offer by id (`$1`) within its organisation (`$2`).
+const OFFER_BY_ID: &str = concat!(
+    "SELECT ",
+    offer_columns!(),
+    " FROM offers o WHERE o.id = $1 AND o.org_id = $2"
+);
 
 /// The decision recorded for an application (once).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -209,7 +216,7 @@ impl Store {
                 "overriding the mechanical result needs a written reason".to_owned(),
             ));
         }
-        let mut tx = self.org_tx(org_id).await?;
+        let mut tx = self.org_tx(org_id, by, now_ms).await?;
         let app = applications::fetch(&mut tx, application_id).await?;
         let existing = sqlx::query("SELECT 1 AS one FROM decisions WHERE application_id = $1")
             .bind(application_id)
@@ -242,8 +249,6 @@ impl Store {
             .execute(tx.conn())
             .await?;
         tx.audit(
-            now_ms,
-            by,
             "application.decided",
             &subject("application", application_id),
             Some(json!({
@@ -260,7 +265,6 @@ impl Store {
             json!({ "application": application_id, "candidate": app.candidate_id,
                     "requisition": app.requisition_id, "decision": decision.final_outcome }),
             Some(&app.candidate_id),
-            now_ms,
         )
         .await?;
         tx.commit().await?;
@@ -275,15 +279,15 @@ impl Store {
         org_id: &str,
         application_id: &str,
     ) -> Result<Option<Decision>, StoreError> {
-        let row = sqlx::query(
+        maybe_in_org(
+            self.pool(),
             "SELECT application_id, mechanical, final_outcome, vetoed, override_reason, decided_by, \
                  decided_ms, report FROM decisions WHERE application_id = $1 AND org_id = $2",
+            application_id,
+            org_id,
+            decision_from,
         )
-        .bind(application_id)
-        .bind(org_id)
-        .fetch_optional(self.pool())
-        .await?;
-        Ok(row.as_ref().map(decision_from).transpose()?)
+        .await
     }
 
     /// Proposes an offer for an application; queues `offer.created`.
@@ -295,7 +299,7 @@ impl Store {
         by: &str,
         now_ms: i64,
     ) -> Result<Offer, StoreError> {
-        let mut tx = self.org_tx(org_id).await?;
+        let mut tx = self.org_tx(org_id, by, now_ms).await?;
         let app = applications::fetch(&mut tx, application_id).await?;
         let id = new_id();
         sqlx::query(
@@ -314,8 +318,6 @@ impl Store {
         .execute(tx.conn())
         .await?;
         tx.audit(
-            now_ms,
-            by,
             "offer.proposed",
             &subject("offer", &id),
             Some(
@@ -329,7 +331,6 @@ impl Store {
             EventKind::OfferCreated,
             json!({ "offer": id, "application": application_id, "candidate": app.candidate_id }),
             Some(&app.candidate_id),
-            now_ms,
         )
         .await?;
         let offer = fetch_offer(&mut tx, &id).await?;
@@ -378,7 +379,7 @@ impl Store {
         by: &str,
         now_ms: i64,
     ) -> Result<Offer, StoreError> {
-        let mut tx = self.org_tx(org_id).await?;
+        let mut tx = self.org_tx(org_id, by, now_ms).await?;
         let current = fetch_offer(&mut tx, offer_id).await?;
         if !current.status.may_become(status) {
             return Err(StoreError::Conflict(format!(
@@ -412,8 +413,6 @@ impl Store {
         }
         let candidate = super::assessments::candidate_of(&mut tx, &current.application_id).await?;
         tx.audit(
-            now_ms,
-            by,
             &format!("offer.{}", status.as_str()),
             &subject("offer", offer_id),
             reason.map(|r| json!({ "reason": r })),
@@ -431,7 +430,6 @@ impl Store {
                 json!({ "offer": offer_id, "application": current.application_id,
                         "status": status.as_str() }),
                 Some(&candidate),
-                now_ms,
             )
             .await?;
         }
@@ -442,19 +440,15 @@ impl Store {
 
     /// One offer of the organisation.
     pub async fn offer(&self, org_id: &str, offer_id: &str) -> Result<Offer, StoreError> {
-        let row = sqlx::query(concat!(
-            "SELECT ",
-            offer_columns!(),
-            " FROM offers o WHERE o.id = $1 AND o.org_id = $2"
-        ))
-        .bind(offer_id)
-        .bind(org_id)
-        .fetch_optional(self.pool())
-        .await?;
-        match row {
-            Some(row) => Ok(offer_from(&row)?),
-            None => Err(StoreError::NotFound { what: "offer" }),
-        }
+        fetch_in_org(
+            self.pool(),
+            OFFER_BY_ID,
+            offer_id,
+            org_id,
+            "offer",
+            offer_from,
+        )
+        .await
     }
 
     /// An application's offers, oldest first.
@@ -463,33 +457,23 @@ impl Store {
         org_id: &str,
         application_id: &str,
     ) -> Result<Vec<Offer>, StoreError> {
-        let rows = sqlx::query(concat!(
-            "SELECT ",
-            offer_columns!(),
-            " FROM offers o WHERE o.application_id = $1 AND o.org_id = $2 \
-             ORDER BY o.proposed_ms, o.id"
-        ))
-        .bind(application_id)
-        .bind(org_id)
-        .fetch_all(self.pool())
-        .await?;
-        Ok(rows.iter().map(offer_from).collect::<Result<_, _>>()?)
+        all_in_org(
+            self.pool(),
+            concat!(
+                "SELECT ",
+                offer_columns!(),
+                " FROM offers o WHERE o.application_id = $1 AND o.org_id = $2 \
+                 ORDER BY o.proposed_ms, o.id"
+            ),
+            application_id,
+            org_id,
+            offer_from,
+        )
+        .await
     }
 }
 
+/// The offer inside a write transaction; [`StoreError::NotFound`] outside the organisation.
 async fn fetch_offer(tx: &mut OrgTx, offer_id: &str) -> Result<Offer, StoreError> {
-    let org = tx.org().to_owned();
-    let row = sqlx::query(concat!(
-        "SELECT ",
-        offer_columns!(),
-        " FROM offers o WHERE o.id = $1 AND o.org_id = $2"
-    ))
-    .bind(offer_id)
-    .bind(org)
-    .fetch_optional(tx.conn())
-    .await?;
-    match row {
-        Some(row) => Ok(offer_from(&row)?),
-        None => Err(StoreError::NotFound { what: "offer" }),
-    }
+    tx.fetch(OFFER_BY_ID, offer_id, "offer", offer_from).await
 }

@@ -9,8 +9,8 @@ use serde_json::{Value, json};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use super::audit::entry_from;
-use super::{OrgTx, subject, to_i64};
+use super::audit::{OF_CANDIDATE, entry_from};
+use super::{OrgTx, all_in_org, maybe_in_org, subject, to_i64};
 use crate::{Store, StoreError};
 
 /// What is left of an erased candidate: when, by whom, and counts that identify nobody.
@@ -115,7 +115,7 @@ impl Store {
         by: &str,
         now_ms: i64,
     ) -> Result<Tombstone, StoreError> {
-        let mut tx = self.org_tx(org_id).await?;
+        let mut tx = self.org_tx(org_id, by, now_ms).await?;
         super::candidates::ensure_candidate(&mut tx, candidate_id).await?;
         let applications = scalar(
             &mut tx,
@@ -183,17 +183,9 @@ impl Store {
         .bind(offers)
         .execute(tx.conn())
         .await?;
-        let rows = sqlx::query(
-            "SELECT seq, at_ms, actor, action, subject, detail, detail_digest, detail_erased, \
-                 prev_hash, hash FROM audit_log WHERE org_id = $1 AND candidate_id = $2 \
-             ORDER BY seq",
-        )
-        .bind(org_id)
-        .bind(candidate_id)
-        .fetch_all(tx.conn())
-        .await?;
-        for row in &rows {
-            let erased = erase(&entry_from(row)?);
+        let entries = all_in_org(tx.conn(), OF_CANDIDATE, candidate_id, org_id, entry_from).await?;
+        for entry in &entries {
+            let erased = erase(entry);
             sqlx::query(
                 "UPDATE audit_log SET detail = NULL, detail_erased = $1 \
                  WHERE org_id = $2 AND seq = $3",
@@ -205,8 +197,6 @@ impl Store {
             .await?;
         }
         tx.audit(
-            now_ms,
-            by,
             "candidate.erased",
             &subject("candidate", candidate_id),
             Some(json!({
@@ -214,7 +204,7 @@ impl Store {
                 "interviews": interviews,
                 "scorecards": scorecards,
                 "offers": offers,
-                "audit_entries_erased": rows.len(),
+                "audit_entries_erased": entries.len(),
             })),
             None,
         )
@@ -223,7 +213,6 @@ impl Store {
             EventKind::CandidateErased,
             json!({ "candidate": candidate_id }),
             None,
-            now_ms,
         )
         .await?;
         tx.commit().await?;
@@ -236,16 +225,16 @@ impl Store {
         org_id: &str,
         candidate_id: &str,
     ) -> Result<Option<Tombstone>, StoreError> {
-        let row = sqlx::query(
+        maybe_in_org(
+            self.pool(),
             "SELECT candidate_id, org_id, erased_ms, erased_by, applications, interviews, \
                  scorecards, offers FROM candidate_tombstones \
              WHERE candidate_id = $1 AND org_id = $2",
+            candidate_id,
+            org_id,
+            tombstone_from,
         )
-        .bind(candidate_id)
-        .bind(org_id)
-        .fetch_optional(self.pool())
-        .await?;
-        Ok(row.as_ref().map(tombstone_from).transpose()?)
+        .await
     }
 
     /// Everything stored about a candidate, as one JSON value: their record, resumes, each

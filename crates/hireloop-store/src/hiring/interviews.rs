@@ -7,11 +7,12 @@ use hireloop_hiring::scorecard::{DEFAULT_GRACE_MS, due_ms};
 use hireloop_hiring::webhook::EventKind;
 use serde::Serialize;
 use serde_json::json;
-use sqlx::Row;
 use sqlx::any::AnyRow;
+use sqlx::{Any, Executor, Row};
 
 use super::applications;
-use super::{OrgTx, enum_col, subject};
+use super::orgs::ensure_member;
+use super::{OrgTx, all_in_org, enum_col, fetch_in_org, subject};
 use crate::{Store, StoreError, new_id};
 
 /// The columns of an interview `i`, as `interview_from` reads them.
@@ -21,6 +22,13 @@ macro_rules! columns {
          i.url, i.status, i.sequence, i.created_by, i.created_ms"
     };
 }
+
+/// An interview by id (`$1`) within its organisation (`$2`), without its panel.
+const BY_ID: &str = concat!(
+    "SELECT ",
+    columns!(),
+    " FROM interviews i WHERE i.id = $1 AND i.org_id = $2"
+);
 
 /// Where an interview stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -188,7 +196,7 @@ impl Store {
                 "an interview must end after it starts".to_owned(),
             ));
         }
-        let mut tx = self.org_tx(org_id).await?;
+        let mut tx = self.org_tx(org_id, by, now_ms).await?;
         let app = applications::fetch(&mut tx, application_id).await?;
         if app.status != applications::ApplicationStatus::Active {
             return Err(StoreError::Conflict(
@@ -196,17 +204,7 @@ impl Store {
             ));
         }
         for seat in &new.panel {
-            let member =
-                sqlx::query("SELECT 1 AS one FROM members WHERE org_id = $1 AND user_id = $2")
-                    .bind(org_id)
-                    .bind(&seat.user_id)
-                    .fetch_optional(tx.conn())
-                    .await?;
-            if member.is_none() {
-                return Err(StoreError::NotFound {
-                    what: "panel member",
-                });
-            }
+            ensure_member(&mut tx, &seat.user_id, "panel member").await?;
         }
         let id = new_id();
         sqlx::query(
@@ -266,8 +264,6 @@ impl Store {
         .await?;
         let panel: Vec<&str> = new.panel.iter().map(|s| s.user_id.as_str()).collect();
         tx.audit(
-            now_ms,
-            by,
             "interview.scheduled",
             &subject("interview", &id),
             Some(json!({
@@ -285,7 +281,6 @@ impl Store {
             json!({ "interview": id, "application": application_id, "round": new.round_id,
                     "starts_ms": new.starts_ms, "ends_ms": new.ends_ms }),
             Some(&app.candidate_id),
-            now_ms,
         )
         .await?;
         let interview = fetch(&mut tx, &id).await?;
@@ -311,7 +306,7 @@ impl Store {
                 "an interview must end after it starts".to_owned(),
             ));
         }
-        let mut tx = self.org_tx(org_id).await?;
+        let mut tx = self.org_tx(org_id, by, now_ms).await?;
         let current = fetch(&mut tx, interview_id).await?;
         if current.status != InterviewStatus::Scheduled {
             return Err(StoreError::Conflict(format!(
@@ -351,8 +346,6 @@ impl Store {
         .await?;
         let candidate = super::assessments::candidate_of(&mut tx, &current.application_id).await?;
         tx.audit(
-            now_ms,
-            by,
             "interview.rescheduled",
             &subject("interview", interview_id),
             Some(json!({ "starts_ms": starts_ms, "ends_ms": ends_ms, "reason": reason })),
@@ -364,7 +357,6 @@ impl Store {
             json!({ "interview": interview_id, "application": current.application_id,
                     "round": current.round_id, "starts_ms": starts_ms, "ends_ms": ends_ms }),
             Some(&candidate),
-            now_ms,
         )
         .await?;
         let interview = fetch(&mut tx, interview_id).await?;
@@ -420,7 +412,7 @@ impl Store {
         by: &str,
         now_ms: i64,
     ) -> Result<Interview, StoreError> {
-        let mut tx = self.org_tx(org_id).await?;
+        let mut tx = self.org_tx(org_id, by, now_ms).await?;
         let current = fetch(&mut tx, interview_id).await?;
         if current.status != InterviewStatus::Scheduled {
             return Err(StoreError::Conflict(format!(
@@ -457,8 +449,6 @@ impl Store {
         .await?;
         let candidate = super::assessments::candidate_of(&mut tx, &current.application_id).await?;
         tx.audit(
-            now_ms,
-            by,
             if status == InterviewStatus::Cancelled {
                 "interview.cancelled"
             } else {
@@ -474,7 +464,6 @@ impl Store {
                 EventKind::InterviewCancelled,
                 json!({ "interview": interview_id, "application": current.application_id }),
                 Some(&candidate),
-                now_ms,
             )
             .await?;
         }
@@ -489,20 +478,16 @@ impl Store {
         org_id: &str,
         interview_id: &str,
     ) -> Result<Interview, StoreError> {
-        let row = sqlx::query(concat!(
-            "SELECT ",
-            columns!(),
-            " FROM interviews i WHERE i.id = $1 AND i.org_id = $2"
-        ))
-        .bind(interview_id)
-        .bind(org_id)
-        .fetch_optional(self.pool())
+        let mut interview = fetch_in_org(
+            self.pool(),
+            BY_ID,
+            interview_id,
+            org_id,
+            "interview",
+            interview_from,
+        )
         .await?;
-        let Some(row) = row else {
-            return Err(StoreError::NotFound { what: "interview" });
-        };
-        let mut interview = interview_from(&row)?;
-        interview.panel = self.panel(interview_id).await?;
+        interview.panel = panel_of(self.pool(), interview_id).await?;
         Ok(interview)
     }
 
@@ -512,23 +497,20 @@ impl Store {
         org_id: &str,
         application_id: &str,
     ) -> Result<Vec<Interview>, StoreError> {
-        let rows = sqlx::query(concat!(
-            "SELECT ",
-            columns!(),
-            " FROM interviews i WHERE i.application_id = $1 AND i.org_id = $2 \
-             ORDER BY i.starts_ms, i.id"
-        ))
-        .bind(application_id)
-        .bind(org_id)
-        .fetch_all(self.pool())
+        let interviews = all_in_org(
+            self.pool(),
+            concat!(
+                "SELECT ",
+                columns!(),
+                " FROM interviews i WHERE i.application_id = $1 AND i.org_id = $2 \
+                 ORDER BY i.starts_ms, i.id"
+            ),
+            application_id,
+            org_id,
+            interview_from,
+        )
         .await?;
-        let mut out = Vec::with_capacity(rows.len());
-        for row in &rows {
-            let mut interview = interview_from(row)?;
-            interview.panel = self.panel(&interview.id).await?;
-            out.push(interview);
-        }
-        Ok(out)
+        self.with_panels(interviews).await
     }
 
     /// The interviews a member sits on that start in `[from_ms, to_ms)`, by start time (every
@@ -556,13 +538,11 @@ impl Store {
         .bind(to_ms)
         .fetch_all(self.pool())
         .await?;
-        let mut out = Vec::with_capacity(rows.len());
-        for row in &rows {
-            let mut interview = interview_from(row)?;
-            interview.panel = self.panel(&interview.id).await?;
-            out.push(interview);
-        }
-        Ok(out)
+        let interviews = rows
+            .iter()
+            .map(interview_from)
+            .collect::<Result<Vec<_>, _>>()?;
+        self.with_panels(interviews).await
     }
 
     /// An interview's history, in order.
@@ -571,16 +551,16 @@ impl Store {
         org_id: &str,
         interview_id: &str,
     ) -> Result<Vec<InterviewChange>, StoreError> {
-        let rows = sqlx::query(
+        all_in_org(
+            self.pool(),
             "SELECT h.seq, h.starts_ms, h.ends_ms, h.status, h.changed_by, h.changed_ms, h.reason \
              FROM interview_history h JOIN interviews i ON i.id = h.interview_id \
              WHERE h.interview_id = $1 AND i.org_id = $2 ORDER BY h.seq",
+            interview_id,
+            org_id,
+            change_from,
         )
-        .bind(interview_id)
-        .bind(org_id)
-        .fetch_all(self.pool())
-        .await?;
-        Ok(rows.iter().map(change_from).collect::<Result<_, _>>()?)
+        .await
     }
 
     /// For every staff member of the organisation, how many scheduled interviews they sit on
@@ -615,55 +595,47 @@ impl Store {
             .map_err(Into::into)
     }
 
-    async fn panel(&self, interview_id: &str) -> Result<Vec<PanelSeat>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT user_id, role FROM interview_panel WHERE interview_id = $1 ORDER BY user_id",
-        )
-        .bind(interview_id)
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(PanelSeat {
-                    user_id: r.try_get("user_id")?,
-                    role: enum_col(r, "role", Role::from_id)?,
-                })
-            })
-            .collect::<Result<_, sqlx::Error>>()
-            .map_err(Into::into)
+    /// The interviews with their panels filled in.
+    async fn with_panels(
+        &self,
+        mut interviews: Vec<Interview>,
+    ) -> Result<Vec<Interview>, StoreError> {
+        for interview in &mut interviews {
+            interview.panel = panel_of(self.pool(), &interview.id).await?;
+        }
+        Ok(interviews)
     }
 }
 
-async fn fetch(tx: &mut OrgTx, interview_id: &str) -> Result<Interview, StoreError> {
-    let org = tx.org().to_owned();
-    let row = sqlx::query(concat!(
-        "SELECT ",
-        columns!(),
-        " FROM interviews i WHERE i.id = $1 AND i.org_id = $2"
-    ))
-    .bind(interview_id)
-    .bind(org)
-    .fetch_optional(tx.conn())
-    .await?;
-    let Some(row) = row else {
-        return Err(StoreError::NotFound { what: "interview" });
-    };
-    let mut interview = interview_from(&row)?;
+/// An interview's panel, by user id (the interview's organisation was checked by its caller).
+async fn panel_of<'c>(
+    conn: impl Executor<'c, Database = Any>,
+    interview_id: &str,
+) -> Result<Vec<PanelSeat>, StoreError> {
     let rows = sqlx::query(
         "SELECT user_id, role FROM interview_panel WHERE interview_id = $1 ORDER BY user_id",
     )
     .bind(interview_id)
-    .fetch_all(tx.conn())
+    .fetch_all(conn)
     .await?;
-    interview.panel = rows
-        .iter()
+    rows.iter()
         .map(|r| {
             Ok(PanelSeat {
                 user_id: r.try_get("user_id")?,
                 role: enum_col(r, "role", Role::from_id)?,
             })
         })
-        .collect::<Result<_, sqlx::Error>>()?;
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(Into::into)
+}
+
+/// The interview with its panel inside a write transaction; [`StoreError::NotFound`] outside
+/// the organisation.
+async fn fetch(tx: &mut OrgTx, interview_id: &str) -> Result<Interview, StoreError> {
+    let mut interview = tx
+        .fetch(BY_ID, interview_id, "interview", interview_from)
+        .await?;
+    interview.panel = panel_of(tx.conn(), interview_id).await?;
     Ok(interview)
 }
 

@@ -60,8 +60,9 @@ use hireloop_hiring::audit::{Draft, Entry, GENESIS, canonical_json, seal};
 use hireloop_hiring::webhook::{EventKind, WebhookEvent};
 use serde::Serialize;
 use serde_json::Value;
-use sqlx::any::AnyRow;
-use sqlx::{Any, AnyConnection, Row, Transaction};
+use sqlx::any::{AnyArguments, AnyRow};
+use sqlx::query::Query;
+use sqlx::{Any, AnyConnection, AnyPool, AssertSqlSafe, Executor, Row, Transaction};
 
 use crate::{Backend, Store, StoreError, new_id};
 
@@ -135,11 +136,129 @@ impl<T> Paged<T> {
     }
 }
 
+/// A keyset-paged list query being built: its SQL so far and the text arguments its
+/// placeholders `$1, $2, …` stand for, in order. Filters add a condition only when set, so every
+/// combination stays a plain index range (a condition like `($3 = '' OR a.stage_id = $3)` would
+/// defeat the index).
+pub(crate) struct Keyset {
+    sql: String,
+    args: Vec<String>,
+}
+
+impl Keyset {
+    /// A list query from `sql`, whose placeholders so far stand for `args`.
+    pub(crate) fn new(sql: &str, args: Vec<String>) -> Keyset {
+        Keyset {
+            sql: sql.to_owned(),
+            args,
+        }
+    }
+
+    /// Adds `value` as the next argument and returns its placeholder.
+    pub(crate) fn arg(&mut self, value: String) -> String {
+        self.args.push(value);
+        format!("${}", self.args.len())
+    }
+
+    /// Appends SQL text (which names its arguments through [`Keyset::arg`]).
+    pub(crate) fn push(&mut self, sql: &str) {
+        self.sql.push_str(sql);
+    }
+
+    /// Appends ` AND column = value`.
+    pub(crate) fn and_eq(&mut self, column: &str, value: String) {
+        let p = self.arg(value);
+        self.sql.push_str(&format!(" AND {column} = {p}"));
+    }
+
+    /// Runs the query as one page, newest first by the time-ordered `id_column`: after the
+    /// page's cursor, with one row more than the page so that [`Paged::of`] can tell whether
+    /// another page follows.
+    pub(crate) async fn page<T>(
+        mut self,
+        pool: &AnyPool,
+        id_column: &str,
+        page: &Page,
+        from_row: impl Fn(&AnyRow) -> Result<T, sqlx::Error>,
+        key: impl Fn(&T) -> String,
+    ) -> Result<Paged<T>, StoreError> {
+        let limit = page.clamped();
+        if let Some(after) = &page.after {
+            let p = self.arg(after.clone());
+            self.sql.push_str(&format!(" AND {id_column} < {p}"));
+        }
+        // The limit is the last placeholder, bound as a number after the text arguments.
+        self.sql.push_str(&format!(
+            " ORDER BY {id_column} DESC LIMIT ${}",
+            self.args.len() + 1
+        ));
+        // The SQL is this crate's own text; every value in it is a bound argument.
+        let mut query = sqlx::query(AssertSqlSafe(self.sql));
+        for a in self.args {
+            query = query.bind(a);
+        }
+        let rows = query.bind(limit + 1).fetch_all(pool).await?;
+        let items = rows.iter().map(from_row).collect::<Result<Vec<_>, _>>()?;
+        Ok(Paged::of(items, limit, key))
+    }
+}
+
+/// The row `sql` selects by a key (`$1`) within an organisation (`$2`), if there is one.
+pub(crate) async fn maybe_in_org<'c, T>(
+    conn: impl Executor<'c, Database = Any>,
+    sql: &'static str,
+    key: &str,
+    org_id: &str,
+    from_row: impl Fn(&AnyRow) -> Result<T, sqlx::Error>,
+) -> Result<Option<T>, StoreError> {
+    let row = sqlx::query(sql)
+        .bind(key)
+        .bind(org_id)
+        .fetch_optional(conn)
+        .await?;
+    Ok(row.as_ref().map(from_row).transpose()?)
+}
+
+/// The row `sql` selects by a key (`$1`) within an organisation (`$2`); [`StoreError::NotFound`]
+/// naming `what` when there is none — which is also what another organisation's id finds.
+pub(crate) async fn fetch_in_org<'c, T>(
+    conn: impl Executor<'c, Database = Any>,
+    sql: &'static str,
+    key: &str,
+    org_id: &str,
+    what: &'static str,
+    from_row: impl Fn(&AnyRow) -> Result<T, sqlx::Error>,
+) -> Result<T, StoreError> {
+    maybe_in_org(conn, sql, key, org_id, from_row)
+        .await?
+        .ok_or(StoreError::NotFound { what })
+}
+
+/// Every row `sql` selects by a key (`$1`) within an organisation (`$2`), in the query's order.
+pub(crate) async fn all_in_org<'c, T>(
+    conn: impl Executor<'c, Database = Any>,
+    sql: &'static str,
+    key: &str,
+    org_id: &str,
+    from_row: impl Fn(&AnyRow) -> Result<T, sqlx::Error>,
+) -> Result<Vec<T>, StoreError> {
+    let rows = sqlx::query(sql)
+        .bind(key)
+        .bind(org_id)
+        .fetch_all(conn)
+        .await?;
+    Ok(rows.iter().map(from_row).collect::<Result<_, _>>()?)
+}
+
 /// A write transaction of one organisation that holds its audit head: every change made through
-/// it is committed together with the audit entries (and webhook deliveries) it appended.
+/// it is committed together with the audit entries (and webhook deliveries) it appended. One
+/// transaction is one operation, so it carries the operation's actor and time, which every entry
+/// and delivery it appends is stamped with.
 pub(crate) struct OrgTx {
     tx: Transaction<'static, Any>,
     org_id: String,
+    actor: String,
+    at_ms: i64,
     head: Option<Entry>,
     moved: bool,
 }
@@ -210,9 +329,15 @@ pub(crate) fn subject(kind: &str, id: &str) -> String {
 }
 
 impl Store {
-    /// Begins a write transaction of `org_id` and locks its audit head; [`StoreError::NotFound`]
-    /// when the organisation does not exist.
-    pub(crate) async fn org_tx(&self, org_id: &str) -> Result<OrgTx, StoreError> {
+    /// Begins a write transaction of `org_id` for a change `actor` makes at `at_ms`, and locks
+    /// the organisation's audit head; [`StoreError::NotFound`] when the organisation does not
+    /// exist.
+    pub(crate) async fn org_tx(
+        &self,
+        org_id: &str,
+        actor: &str,
+        at_ms: i64,
+    ) -> Result<OrgTx, StoreError> {
         let mut tx = self.begin_write().await?;
         let sql = match self.backend() {
             Backend::Sqlite => "SELECT seq, hash FROM audit_heads WHERE org_id = $1",
@@ -231,6 +356,8 @@ impl Store {
         Ok(OrgTx {
             tx,
             org_id: org_id.to_owned(),
+            actor: actor.to_owned(),
+            at_ms,
             head,
             moved: false,
         })
@@ -248,10 +375,17 @@ impl Store {
 
 impl OrgTx {
     /// A transaction for an organisation whose head row was just inserted inside `tx`.
-    pub(crate) fn fresh(tx: Transaction<'static, Any>, org_id: &str) -> OrgTx {
+    pub(crate) fn fresh(
+        tx: Transaction<'static, Any>,
+        org_id: &str,
+        actor: &str,
+        at_ms: i64,
+    ) -> OrgTx {
         OrgTx {
             tx,
             org_id: org_id.to_owned(),
+            actor: actor.to_owned(),
+            at_ms,
             head: None,
             moved: false,
         }
@@ -267,22 +401,47 @@ impl OrgTx {
         &self.org_id
     }
 
-    /// Seals and appends an audit entry after the current head. `candidate` ties the entry to a
-    /// candidate (not hashed) so erasure can find it, and counts as activity for retention.
+    /// [`fetch_in_org`] inside this transaction, within its organisation.
+    pub(crate) async fn fetch<T>(
+        &mut self,
+        sql: &'static str,
+        key: &str,
+        what: &'static str,
+        from_row: impl Fn(&AnyRow) -> Result<T, sqlx::Error>,
+    ) -> Result<T, StoreError> {
+        fetch_in_org(&mut *self.tx, sql, key, &self.org_id, what, from_row).await
+    }
+
+    /// Runs a statement of the change that must touch a row; [`StoreError::NotFound`] naming
+    /// `what` when it touches none (there is no such row in the organisation).
+    pub(crate) async fn change_one(
+        &mut self,
+        query: Query<'_, Any, AnyArguments>,
+        what: &'static str,
+    ) -> Result<(), StoreError> {
+        let done = query.execute(&mut *self.tx).await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound { what });
+        }
+        Ok(())
+    }
+
+    /// Seals and appends an audit entry of the transaction's actor and time after the current
+    /// head. `candidate` ties the entry to a candidate (not hashed) so erasure can find it, and
+    /// counts as activity for retention.
     pub(crate) async fn audit(
         &mut self,
-        at_ms: i64,
-        actor: &str,
         action: &str,
         subject: &str,
         detail: Option<Value>,
         candidate: Option<&str>,
     ) -> Result<Entry, StoreError> {
+        let at_ms = self.at_ms;
         let entry = seal(
             self.head.as_ref(),
             Draft {
                 at_ms,
-                actor: actor.to_owned(),
+                actor: self.actor.clone(),
                 action: action.to_owned(),
                 subject: subject.to_owned(),
                 detail,
@@ -323,16 +482,16 @@ impl OrgTx {
         Ok(entry)
     }
 
-    /// Enqueues `kind` for every active webhook of the organisation subscribed to it; returns
-    /// how many deliveries were queued. The body is built once, so every hook (and every retry)
-    /// sends the same bytes under the same event id.
+    /// Enqueues `kind`, occurring at the transaction's time, for every active webhook of the
+    /// organisation subscribed to it; returns how many deliveries were queued. The body is built
+    /// once, so every hook (and every retry) sends the same bytes under the same event id.
     pub(crate) async fn enqueue(
         &mut self,
         kind: EventKind,
         data: Value,
         candidate: Option<&str>,
-        now_ms: i64,
     ) -> Result<usize, StoreError> {
+        let now_ms = self.at_ms;
         let hooks = sqlx::query("SELECT id, events FROM webhooks WHERE org_id = $1 AND active = 1")
             .bind(&self.org_id)
             .fetch_all(&mut *self.tx)

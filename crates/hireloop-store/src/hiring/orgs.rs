@@ -4,8 +4,8 @@ use hireloop_hiring::audit::GENESIS;
 use hireloop_hiring::roles::Role;
 use serde::Serialize;
 use serde_json::json;
-use sqlx::Row;
 use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
 
 use super::{OrgTx, enum_col, subject, taken};
 use crate::{Store, StoreError, new_id};
@@ -77,13 +77,7 @@ impl Store {
             created_ms: now_ms,
         };
         let mut tx = self.begin_write().await?;
-        let known = sqlx::query("SELECT 1 AS one FROM users WHERE id = $1")
-            .bind(creator)
-            .fetch_optional(&mut *tx)
-            .await?;
-        if known.is_none() {
-            return Err(StoreError::NotFound { what: "user" });
-        }
+        ensure_user(&mut tx, creator).await?;
         sqlx::query(
             "INSERT INTO orgs (id, name, slug, retention_days, created_ms) \
              VALUES ($1, $2, $3, $4, $5)",
@@ -101,26 +95,16 @@ impl Store {
             .bind(GENESIS)
             .execute(&mut *tx)
             .await?;
-        let mut tx = OrgTx::fresh(tx, &org.id);
+        let mut tx = OrgTx::fresh(tx, &org.id, creator, now_ms);
         insert_member(&mut tx, creator, Role::Admin, now_ms).await?;
         tx.audit(
-            now_ms,
-            creator,
             "org.created",
             &subject("org", &org.id),
             Some(json!({ "name": org.name, "slug": org.slug, "retention_days": retention_days })),
             None,
         )
         .await?;
-        audit_member(
-            &mut tx,
-            creator,
-            "member.added",
-            creator,
-            Some(Role::Admin),
-            now_ms,
-        )
-        .await?;
+        audit_member(&mut tx, "member.added", creator, Some(Role::Admin)).await?;
         tx.commit().await?;
         Ok(org)
     }
@@ -160,15 +144,13 @@ impl Store {
         by: &str,
         now_ms: i64,
     ) -> Result<(), StoreError> {
-        let mut tx = self.org_tx(org_id).await?;
+        let mut tx = self.org_tx(org_id, by, now_ms).await?;
         sqlx::query("UPDATE orgs SET retention_days = $1 WHERE id = $2")
             .bind(retention_days)
             .bind(org_id)
             .execute(tx.conn())
             .await?;
         tx.audit(
-            now_ms,
-            by,
             "org.retention_changed",
             &subject("org", org_id),
             Some(json!({ "retention_days": retention_days })),
@@ -188,16 +170,10 @@ impl Store {
         by: &str,
         now_ms: i64,
     ) -> Result<Member, StoreError> {
-        let mut tx = self.org_tx(org_id).await?;
-        let known = sqlx::query("SELECT 1 AS one FROM users WHERE id = $1")
-            .bind(user_id)
-            .fetch_optional(tx.conn())
-            .await?;
-        if known.is_none() {
-            return Err(StoreError::NotFound { what: "user" });
-        }
+        let mut tx = self.org_tx(org_id, by, now_ms).await?;
+        ensure_user(tx.conn(), user_id).await?;
         let member = insert_member(&mut tx, user_id, role, now_ms).await?;
-        audit_member(&mut tx, by, "member.added", user_id, Some(role), now_ms).await?;
+        audit_member(&mut tx, "member.added", user_id, Some(role)).await?;
         tx.commit().await?;
         Ok(member)
     }
@@ -211,25 +187,16 @@ impl Store {
         by: &str,
         now_ms: i64,
     ) -> Result<(), StoreError> {
-        let mut tx = self.org_tx(org_id).await?;
-        let done = sqlx::query("UPDATE members SET role = $1 WHERE org_id = $2 AND user_id = $3")
-            .bind(role.id())
-            .bind(org_id)
-            .bind(user_id)
-            .execute(tx.conn())
-            .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound { what: "member" });
-        }
-        audit_member(
-            &mut tx,
-            by,
-            "member.role_changed",
-            user_id,
-            Some(role),
-            now_ms,
+        let mut tx = self.org_tx(org_id, by, now_ms).await?;
+        tx.change_one(
+            sqlx::query("UPDATE members SET role = $1 WHERE org_id = $2 AND user_id = $3")
+                .bind(role.id())
+                .bind(org_id)
+                .bind(user_id),
+            "member",
         )
         .await?;
+        audit_member(&mut tx, "member.role_changed", user_id, Some(role)).await?;
         tx.commit().await
     }
 
@@ -241,15 +208,14 @@ impl Store {
         by: &str,
         now_ms: i64,
     ) -> Result<(), StoreError> {
-        let mut tx = self.org_tx(org_id).await?;
-        let done = sqlx::query("DELETE FROM members WHERE org_id = $1 AND user_id = $2")
-            .bind(org_id)
-            .bind(user_id)
-            .execute(tx.conn())
-            .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound { what: "member" });
-        }
+        let mut tx = self.org_tx(org_id, by, now_ms).await?;
+        tx.change_one(
+            sqlx::query("DELETE FROM members WHERE org_id = $1 AND user_id = $2")
+                .bind(org_id)
+                .bind(user_id),
+            "member",
+        )
+        .await?;
         sqlx::query(
             "DELETE FROM hiring_team WHERE user_id = $1 AND requisition_id IN \
              (SELECT id FROM requisitions WHERE org_id = $2)",
@@ -258,7 +224,7 @@ impl Store {
         .bind(org_id)
         .execute(tx.conn())
         .await?;
-        audit_member(&mut tx, by, "member.removed", user_id, None, now_ms).await?;
+        audit_member(&mut tx, "member.removed", user_id, None).await?;
         tx.commit().await
     }
 
@@ -333,14 +299,40 @@ async fn insert_member(
 
 async fn audit_member(
     tx: &mut OrgTx,
-    by: &str,
     action: &str,
     user_id: &str,
     role: Option<Role>,
-    now_ms: i64,
 ) -> Result<(), StoreError> {
     let detail = role.map(|r| json!({ "role": r.id() }));
-    tx.audit(now_ms, by, action, &subject("user", user_id), detail, None)
+    tx.audit(action, &subject("user", user_id), detail, None)
         .await?;
     Ok(())
+}
+
+/// Checks that the user has an account; [`StoreError::NotFound`] otherwise.
+async fn ensure_user(conn: &mut AnyConnection, user_id: &str) -> Result<(), StoreError> {
+    let known = sqlx::query("SELECT 1 AS one FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_optional(conn)
+        .await?;
+    match known {
+        Some(_) => Ok(()),
+        None => Err(StoreError::NotFound { what: "user" }),
+    }
+}
+
+/// Checks inside `tx` that the user is a member of the organisation; [`StoreError::NotFound`]
+/// naming `what` otherwise.
+pub(crate) async fn ensure_member(
+    tx: &mut OrgTx,
+    user_id: &str,
+    what: &'static str,
+) -> Result<(), StoreError> {
+    tx.fetch(
+        "SELECT 1 AS one FROM members WHERE user_id = $1 AND org_id = $2",
+        user_id,
+        what,
+        |_| Ok(()),
+    )
+    .await
 }

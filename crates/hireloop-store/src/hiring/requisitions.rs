@@ -3,10 +3,11 @@
 use hireloop_hiring::roles::Role;
 use serde::Serialize;
 use serde_json::json;
+use sqlx::Row;
 use sqlx::any::AnyRow;
-use sqlx::{AssertSqlSafe, Row};
 
-use super::{OrgTx, Page, Paged, enum_col, flag, subject, taken};
+use super::orgs::ensure_member;
+use super::{Keyset, OrgTx, Page, Paged, enum_col, fetch_in_org, flag, subject, taken};
 use crate::{Store, StoreError, new_id};
 
 /// The columns of a requisition `r`, as `requisition_from` reads them.
@@ -16,6 +17,13 @@ macro_rules! columns {
          r.language, r.blind_first_stage, r.status, r.created_by, r.created_ms, r.closed_ms"
     };
 }
+
+/// A requisition by id (`$1`) within its organisation (`$2`).
+const BY_ID: &str = concat!(
+    "SELECT ",
+    columns!(),
+    " FROM requisitions r WHERE r.id = $1 AND r.org_id = $2"
+);
 
 /// A requisition.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -125,7 +133,7 @@ impl Store {
         by: &str,
         now_ms: i64,
     ) -> Result<Requisition, StoreError> {
-        let mut tx = self.org_tx(org_id).await?;
+        let mut tx = self.org_tx(org_id, by, now_ms).await?;
         let id = new_id();
         sqlx::query(
             "INSERT INTO requisitions (id, org_id, title, pipeline_id, level_min, level_max, \
@@ -146,8 +154,6 @@ impl Store {
         .execute(tx.conn())
         .await?;
         tx.audit(
-            now_ms,
-            by,
             "requisition.created",
             &subject("requisition", &id),
             Some(detail(new)),
@@ -168,7 +174,7 @@ impl Store {
         by: &str,
         now_ms: i64,
     ) -> Result<Requisition, StoreError> {
-        let mut tx = self.org_tx(org_id).await?;
+        let mut tx = self.org_tx(org_id, by, now_ms).await?;
         let current = fetch(&mut tx, requisition_id).await?;
         if !current.open {
             return Err(StoreError::Conflict(
@@ -192,8 +198,6 @@ impl Store {
         .execute(tx.conn())
         .await?;
         tx.audit(
-            now_ms,
-            by,
             "requisition.edited",
             &subject("requisition", requisition_id),
             Some(detail(new)),
@@ -213,7 +217,7 @@ impl Store {
         by: &str,
         now_ms: i64,
     ) -> Result<(), StoreError> {
-        let mut tx = self.org_tx(org_id).await?;
+        let mut tx = self.org_tx(org_id, by, now_ms).await?;
         let current = fetch(&mut tx, requisition_id).await?;
         if !current.open {
             return Err(StoreError::Conflict(
@@ -229,8 +233,6 @@ impl Store {
         .execute(tx.conn())
         .await?;
         tx.audit(
-            now_ms,
-            by,
             "requisition.closed",
             &subject("requisition", requisition_id),
             None,
@@ -246,21 +248,15 @@ impl Store {
         org_id: &str,
         requisition_id: &str,
     ) -> Result<Requisition, StoreError> {
-        let row = sqlx::query(concat!(
-            "SELECT ",
-            columns!(),
-            " FROM requisitions r WHERE r.id = $1 AND r.org_id = $2"
-        ))
-        .bind(requisition_id)
-        .bind(org_id)
-        .fetch_optional(self.pool())
-        .await?;
-        match row {
-            Some(row) => Ok(requisition_from(&row)?),
-            None => Err(StoreError::NotFound {
-                what: "requisition",
-            }),
-        }
+        fetch_in_org(
+            self.pool(),
+            BY_ID,
+            requisition_id,
+            org_id,
+            "requisition",
+            requisition_from,
+        )
+        .await
     }
 
     /// The organisation's requisitions, newest first, open ones only unless `include_closed`,
@@ -271,39 +267,29 @@ impl Store {
         include_closed: bool,
         page: &Page,
     ) -> Result<Paged<RequisitionSummary>, StoreError> {
-        let limit = page.clamped();
-        let mut sql = String::from(concat!(
-            "SELECT ",
-            columns!(),
-            ", (SELECT COUNT(*) FROM applications a \
-                 WHERE a.requisition_id = r.id AND a.status = 'active') AS active \
-             FROM requisitions r WHERE r.org_id = $1"
-        ));
-        let mut args = vec![org_id.to_owned()];
+        let mut list = Keyset::new(
+            concat!(
+                "SELECT ",
+                columns!(),
+                ", (SELECT COUNT(*) FROM applications a \
+                     WHERE a.requisition_id = r.id AND a.status = 'active') AS active \
+                 FROM requisitions r WHERE r.org_id = $1"
+            ),
+            vec![org_id.to_owned()],
+        );
         if !include_closed {
-            sql.push_str(" AND r.status = 'open'");
+            list.push(" AND r.status = 'open'");
         }
-        if let Some(after) = &page.after {
-            args.push(after.clone());
-            sql.push_str(&format!(" AND r.id < ${}", args.len()));
-        }
-        sql.push_str(&format!(" ORDER BY r.id DESC LIMIT ${}", args.len() + 1));
-        let mut query = sqlx::query(AssertSqlSafe(sql));
-        for a in args {
-            query = query.bind(a);
-        }
-        // One row more than the page says whether another page follows.
-        let rows = query.bind(limit + 1).fetch_all(self.pool()).await?;
-        let items = rows
-            .iter()
-            .map(|r| {
-                Ok(RequisitionSummary {
-                    requisition: requisition_from(r)?,
-                    active_applications: r.try_get("active")?,
-                })
+        let summary = |r: &AnyRow| {
+            Ok(RequisitionSummary {
+                requisition: requisition_from(r)?,
+                active_applications: r.try_get("active")?,
             })
-            .collect::<Result<Vec<_>, sqlx::Error>>()?;
-        Ok(Paged::of(items, limit, |s| s.requisition.id.clone()))
+        };
+        list.page(self.pool(), "r.id", page, summary, |s| {
+            s.requisition.id.clone()
+        })
+        .await
     }
 
     /// Puts a member of the organisation on a requisition's hiring team (or changes their team
@@ -317,16 +303,9 @@ impl Store {
         by: &str,
         now_ms: i64,
     ) -> Result<(), StoreError> {
-        let mut tx = self.org_tx(org_id).await?;
+        let mut tx = self.org_tx(org_id, by, now_ms).await?;
         fetch(&mut tx, requisition_id).await?;
-        let member = sqlx::query("SELECT 1 AS one FROM members WHERE org_id = $1 AND user_id = $2")
-            .bind(org_id)
-            .bind(user_id)
-            .fetch_optional(tx.conn())
-            .await?;
-        if member.is_none() {
-            return Err(StoreError::NotFound { what: "member" });
-        }
+        ensure_member(&mut tx, user_id, "member").await?;
         sqlx::query(
             "INSERT INTO hiring_team (requisition_id, user_id, team_role, added_ms) \
              VALUES ($1, $2, $3, $4) \
@@ -340,8 +319,6 @@ impl Store {
         .await
         .map_err(|e| taken(e, "a team seat"))?;
         tx.audit(
-            now_ms,
-            by,
             "team.added",
             &subject("requisition", requisition_id),
             Some(json!({ "user": user_id, "team_role": team_role.id() })),
@@ -360,22 +337,16 @@ impl Store {
         by: &str,
         now_ms: i64,
     ) -> Result<(), StoreError> {
-        let mut tx = self.org_tx(org_id).await?;
+        let mut tx = self.org_tx(org_id, by, now_ms).await?;
         fetch(&mut tx, requisition_id).await?;
-        let done =
+        tx.change_one(
             sqlx::query("DELETE FROM hiring_team WHERE requisition_id = $1 AND user_id = $2")
                 .bind(requisition_id)
-                .bind(user_id)
-                .execute(tx.conn())
-                .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound {
-                what: "team member",
-            });
-        }
+                .bind(user_id),
+            "team member",
+        )
+        .await?;
         tx.audit(
-            now_ms,
-            by,
             "team.removed",
             &subject("requisition", requisition_id),
             Some(json!({ "user": user_id })),
@@ -437,20 +408,6 @@ impl Store {
 
 /// The requisition inside a write transaction; [`StoreError::NotFound`] outside the organisation.
 pub(crate) async fn fetch(tx: &mut OrgTx, requisition_id: &str) -> Result<Requisition, StoreError> {
-    let org = tx.org().to_owned();
-    let row = sqlx::query(concat!(
-        "SELECT ",
-        columns!(),
-        " FROM requisitions r WHERE r.id = $1 AND r.org_id = $2"
-    ))
-    .bind(requisition_id)
-    .bind(org)
-    .fetch_optional(tx.conn())
-    .await?;
-    match row {
-        Some(row) => Ok(requisition_from(&row)?),
-        None => Err(StoreError::NotFound {
-            what: "requisition",
-        }),
-    }
+    tx.fetch(BY_ID, requisition_id, "requisition", requisition_from)
+        .await
 }

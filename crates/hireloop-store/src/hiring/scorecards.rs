@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use super::{json_col, subject};
+use super::{all_in_org, json_col, subject};
 use crate::{Store, StoreError};
 
 /// The columns of a scorecard `s`, as `scorecard_from` reads them.
@@ -142,7 +142,7 @@ impl Store {
         card: &ScorecardDraft,
         now_ms: i64,
     ) -> Result<ScorecardRecord, StoreError> {
-        let mut tx = self.org_tx(org_id).await?;
+        let mut tx = self.org_tx(org_id, interviewer_id, now_ms).await?;
         let row = sqlx::query(concat!(
             "SELECT ",
             columns!(),
@@ -177,8 +177,6 @@ impl Store {
         .await?;
         let candidate = super::assessments::candidate_of(&mut tx, &current.application_id).await?;
         tx.audit(
-            now_ms,
-            interviewer_id,
             "scorecard.submitted",
             &subject("scorecard", &current.id),
             Some(json!({
@@ -208,17 +206,19 @@ impl Store {
         org_id: &str,
         application_id: &str,
     ) -> Result<Vec<ScorecardRecord>, StoreError> {
-        let rows = sqlx::query(concat!(
-            "SELECT ",
-            columns!(),
-            " FROM scorecards s WHERE s.application_id = $1 AND s.org_id = $2 \
-             ORDER BY s.round_id, s.interviewer_id, s.id"
-        ))
-        .bind(application_id)
-        .bind(org_id)
-        .fetch_all(self.pool())
-        .await?;
-        Ok(rows.iter().map(scorecard_from).collect::<Result<_, _>>()?)
+        all_in_org(
+            self.pool(),
+            concat!(
+                "SELECT ",
+                columns!(),
+                " FROM scorecards s WHERE s.application_id = $1 AND s.org_id = $2 \
+                 ORDER BY s.round_id, s.interviewer_id, s.id"
+            ),
+            application_id,
+            org_id,
+            scorecard_from,
+        )
+        .await
     }
 
     /// One interviewer's scorecard for a round of an application, if they have a seat.

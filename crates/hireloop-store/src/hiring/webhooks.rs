@@ -150,7 +150,7 @@ impl Store {
         by: &str,
         now_ms: i64,
     ) -> Result<Webhook, StoreError> {
-        let mut tx = self.org_tx(org_id).await?;
+        let mut tx = self.org_tx(org_id, by, now_ms).await?;
         let names: Vec<&str> = events.iter().map(|e| e.as_str()).collect();
         let hook = Webhook {
             id: new_id(),
@@ -174,8 +174,6 @@ impl Store {
         .execute(tx.conn())
         .await?;
         tx.audit(
-            now_ms,
-            by,
             "webhook.created",
             &subject("webhook", &hook.id),
             Some(json!({ "url": url, "events": names })),
@@ -206,15 +204,14 @@ impl Store {
         by: &str,
         now_ms: i64,
     ) -> Result<(), StoreError> {
-        let mut tx = self.org_tx(org_id).await?;
-        let done = sqlx::query("UPDATE webhooks SET active = 0 WHERE id = $1 AND org_id = $2")
-            .bind(webhook_id)
-            .bind(org_id)
-            .execute(tx.conn())
-            .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound { what: "webhook" });
-        }
+        let mut tx = self.org_tx(org_id, by, now_ms).await?;
+        tx.change_one(
+            sqlx::query("UPDATE webhooks SET active = 0 WHERE id = $1 AND org_id = $2")
+                .bind(webhook_id)
+                .bind(org_id),
+            "webhook",
+        )
+        .await?;
         sqlx::query(
             "UPDATE webhook_deliveries SET status = 'failed', last_error = 'webhook disabled' \
              WHERE webhook_id = $1 AND status = 'pending'",
@@ -223,8 +220,6 @@ impl Store {
         .execute(tx.conn())
         .await?;
         tx.audit(
-            now_ms,
-            by,
             "webhook.disabled",
             &subject("webhook", webhook_id),
             None,
