@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
 mod hiring_support;
 
 use hireloop_hiring::audit::BreakReason;
@@ -10,132 +11,15 @@ use hireloop_hiring::roles::Role;
 use hireloop_hiring::webhook::{EventKind, Outcome};
 use hireloop_store::{
     ApplicationFilter, ApplicationStatus, Backend, CandidateFilter, ChainStatus, DeliveryStatus,
-    ImportOutcome, InterviewStatus, NewCandidate, NewDecision, NewInterview, NewOffer, OfferStatus,
-    Page, PanelSeat, ScorecardDraft, Store, StoreError, VisitOutcome,
+    ImportOutcome, InterviewStatus, NewCandidate, OfferStatus, Page, Store, StoreError,
+    VisitOutcome,
 };
-use hiring_support::{count, exec, on_every_backend, raw, req, user};
+use hiring_support::{
+    DAY, actions, card, conflict, count, decision, exec, hire, intact, new_offer, not_found,
+    on_every_backend, panel, person, req, taken, user, world,
+};
 use serde_json::json;
 use sqlx::AnyPool;
-
-const DAY: i64 = 86_400_000;
-
-/// An organisation with its staff and one open requisition.
-struct World {
-    store: Store,
-    raw: AnyPool,
-    org: String,
-    admin: String,
-    recruiter: String,
-    manager: String,
-    iv1: String,
-    iv2: String,
-    req: String,
-}
-
-async fn world(url: &str) -> World {
-    let store = Store::open(url).await.unwrap();
-    let raw = raw(url).await;
-    let admin = user(&store, "admin@example.com").await;
-    let recruiter = user(&store, "recruiter@example.com").await;
-    let manager = user(&store, "manager@example.com").await;
-    let iv1 = user(&store, "iv1@example.com").await;
-    let iv2 = user(&store, "iv2@example.com").await;
-    let org = store
-        .create_org("Acme", "acme", 180, &admin, 10)
-        .await
-        .unwrap()
-        .id;
-    for (u, role) in [
-        (&recruiter, Role::Recruiter),
-        (&manager, Role::HiringManager),
-        (&iv1, Role::Interviewer),
-        (&iv2, Role::BarRaiser),
-    ] {
-        store.add_member(&org, u, role, &admin, 20).await.unwrap();
-    }
-    let req = store
-        .create_requisition(&org, &req("Product Manager"), &admin, 30)
-        .await
-        .unwrap()
-        .id;
-    World {
-        store,
-        raw,
-        org,
-        admin,
-        recruiter,
-        manager,
-        iv1,
-        iv2,
-        req,
-    }
-}
-
-fn person(name: &str, email: &str) -> NewCandidate {
-    NewCandidate {
-        name: name.to_owned(),
-        email: email.to_owned(),
-        phone: Some("+86 138 0000 0000".to_owned()),
-        location: Some("Hangzhou".to_owned()),
-        source: Some("referral".to_owned()),
-        notes: Some(format!("{name} was referred by a friend")),
-        ..NewCandidate::default()
-    }
-}
-
-fn card(rec: &str) -> ScorecardDraft {
-    ScorecardDraft {
-        ratings: json!({ "product_sense": 3, "execution": 4 }),
-        notes: json!({ "product_sense": "clear framing of the user's problem and its size" }),
-        recommendation: Some(rec.to_owned()),
-        summary: "solid loop, strong on execution".to_owned(),
-    }
-}
-
-fn panel(a: &str, b: &str) -> NewInterview {
-    NewInterview {
-        round_id: "onsite-1".to_owned(),
-        starts_ms: 10 * DAY,
-        ends_ms: 10 * DAY + 3_600_000,
-        location: Some("Room 4".to_owned()),
-        url: Some("https://meet.example.com/x".to_owned()),
-        panel: vec![
-            PanelSeat {
-                user_id: a.to_owned(),
-                role: Role::Interviewer,
-            },
-            PanelSeat {
-                user_id: b.to_owned(),
-                role: Role::BarRaiser,
-            },
-        ],
-    }
-}
-
-fn not_found<T: std::fmt::Debug>(r: Result<T, StoreError>) -> bool {
-    matches!(r, Err(StoreError::NotFound { .. }))
-}
-
-fn conflict<T: std::fmt::Debug>(r: Result<T, StoreError>) -> bool {
-    matches!(r, Err(StoreError::Conflict(_)))
-}
-
-async fn intact(store: &Store, org: &str) -> u64 {
-    match store.verify_audit(org).await.unwrap() {
-        ChainStatus::Intact { count, .. } => count,
-        other => panic!("chain not intact: {other:?}"),
-    }
-}
-
-async fn actions(store: &Store, org: &str) -> Vec<String> {
-    store
-        .audit(org, 0, 10_000)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|e| e.action)
-        .collect()
-}
 
 #[tokio::test]
 async fn orgs_have_members_with_roles_and_users_several_orgs() {
@@ -144,10 +28,7 @@ async fn orgs_have_members_with_roles_and_users_several_orgs() {
         let s = &w.store;
         let other = s.create_org("Beta", "Beta", 30, &w.iv1, 40).await.unwrap();
         assert_eq!(other.slug, "beta");
-        assert!(matches!(
-            s.create_org("Again", "acme", 30, &w.iv1, 41).await,
-            Err(StoreError::Taken { .. })
-        ));
+        assert!(taken(s.create_org("Again", "acme", 30, &w.iv1, 41).await));
         assert!(not_found(
             s.create_org("Ghost", "ghost", 30, "no-such-user", 42).await
         ));
@@ -163,10 +44,9 @@ async fn orgs_have_members_with_roles_and_users_several_orgs() {
                 .collect::<Vec<_>>(),
             vec![("acme", Role::Interviewer), ("beta", Role::Admin)]
         );
-        assert!(matches!(
+        assert!(taken(
             s.add_member(&w.org, &w.iv1, Role::Recruiter, &w.admin, 50)
-                .await,
-            Err(StoreError::Taken { .. })
+                .await
         ));
         assert!(not_found(
             s.add_member(&w.org, "no-such-user", Role::Recruiter, &w.admin, 50)
@@ -208,7 +88,7 @@ async fn orgs_have_members_with_roles_and_users_several_orgs() {
                 "org.retention_changed",
             ]
         );
-        assert_eq!(intact(s, &w.org).await, 11);
+        assert_eq!(w.intact().await, 11);
         assert_eq!(intact(s, &other.id).await, 2);
     })
     .await;
@@ -228,10 +108,7 @@ async fn requisitions_list_with_counts_page_and_close() {
             assert!(r.open && r.blind_first_stage);
             ids.push(r.id);
         }
-        let c = s
-            .create_candidate(&w.org, &person("Ann", "ann@example.com"), &w.recruiter, 200)
-            .await
-            .unwrap();
+        let c = w.candidate("Ann", "ann@example.com", 200).await;
         s.apply(&w.org, &w.req, &c.id, "screen", &w.recruiter, 210)
             .await
             .unwrap();
@@ -342,7 +219,7 @@ async fn requisitions_list_with_counts_page_and_close() {
                 .await
         ));
         assert_eq!(s.on_team(&w.org, &w.req, &w.iv1).await.unwrap(), None);
-        intact(s, &w.org).await;
+        w.intact().await;
     })
     .await;
 }
@@ -352,43 +229,18 @@ async fn candidates_are_unique_by_email_searchable_and_paged() {
     on_every_backend("candidates", |url| async move {
         let w = world(&url).await;
         let s = &w.store;
-        let ann = s
-            .create_candidate(
-                &w.org,
-                &person("Ann Lee", "Ann.Lee@Example.com"),
-                &w.recruiter,
-                100,
-            )
-            .await
-            .unwrap();
-        assert!(matches!(
+        let ann = w.candidate("Ann Lee", "Ann.Lee@Example.com", 100).await;
+        assert!(taken(
             s.create_candidate(
                 &w.org,
                 &person("Other", "ann.lee@example.COM"),
                 &w.recruiter,
                 101
             )
-            .await,
-            Err(StoreError::Taken { .. })
+            .await
         ));
-        let bob = s
-            .create_candidate(
-                &w.org,
-                &person("Bob Annan", "bob@example.com"),
-                &w.recruiter,
-                102,
-            )
-            .await
-            .unwrap();
-        let cat = s
-            .create_candidate(
-                &w.org,
-                &person("Cat", "anneke@example.org"),
-                &w.recruiter,
-                103,
-            )
-            .await
-            .unwrap();
+        let bob = w.candidate("Bob Annan", "bob@example.com", 102).await;
+        let cat = w.candidate("Cat", "anneke@example.org", 103).await;
         let got = s.candidate(&w.org, &ann.id).await.unwrap();
         assert_eq!(got, ann);
         assert_eq!(got.email, "Ann.Lee@Example.com");
@@ -462,16 +314,7 @@ async fn candidates_are_unique_by_email_searchable_and_paged() {
             .apply(&w.org, &w.req, &bob.id, "screen", &w.recruiter, 110)
             .await
             .unwrap();
-        s.move_stage(
-            &w.org,
-            &app.id,
-            "onsite",
-            VisitOutcome::Passed,
-            &w.manager,
-            120,
-        )
-        .await
-        .unwrap();
+        w.pass_to(&app.id, "onsite", 120).await;
         let by_req = CandidateFilter {
             requisition_id: Some(w.req.clone()),
             ..CandidateFilter::default()
@@ -534,7 +377,7 @@ async fn candidates_are_unique_by_email_searchable_and_paged() {
             s.attach_resume(&w.org, "nobody", "x", None, &w.recruiter, 150)
                 .await
         ));
-        intact(s, &w.org).await;
+        w.intact().await;
     })
     .await;
 }
@@ -544,15 +387,8 @@ async fn import_is_all_or_nothing() {
     on_every_backend("import", |url| async move {
         let w = world(&url).await;
         let s = &w.store;
-        s.create_candidate(
-            &w.org,
-            &person("Existing", "taken@example.com"),
-            &w.recruiter,
-            100,
-        )
-        .await
-        .unwrap();
-        let entries_before = s.audit(&w.org, 0, 10_000).await.unwrap().len();
+        w.candidate("Existing", "taken@example.com", 100).await;
+        let entries_before = w.entries().await;
         let csv = "name,email\n\
                    Ada,ada@example.com\n\
                    Bo,TAKEN@example.com\n\
@@ -585,10 +421,7 @@ async fn import_is_all_or_nothing() {
             1,
             "nothing of the refused import was stored"
         );
-        assert_eq!(
-            s.audit(&w.org, 0, 10_000).await.unwrap().len(),
-            entries_before
-        );
+        assert_eq!(w.entries().await, entries_before);
         let good = "name,email\nAda,ada@example.com\nCy,cy@example.com\n";
         let parsed = hireloop_hiring::import::import_candidates(good.as_bytes()).unwrap();
         let ImportOutcome::Imported(added) = s
@@ -604,11 +437,8 @@ async fn import_is_all_or_nothing() {
             count(&w.raw, "SELECT COUNT(*) AS n FROM candidates").await,
             3
         );
-        assert_eq!(
-            s.audit(&w.org, 0, 10_000).await.unwrap().len(),
-            entries_before + 2
-        );
-        intact(s, &w.org).await;
+        assert_eq!(w.entries().await, entries_before + 2);
+        w.intact().await;
     })
     .await;
 }
@@ -620,22 +450,16 @@ async fn applications_move_through_stages_and_close() {
         let s = &w.store;
         let mut apps = Vec::new();
         for i in 0..5 {
-            let c = s
-                .create_candidate(
-                    &w.org,
-                    &person(&format!("C{i}"), &format!("c{i}@example.com")),
-                    &w.recruiter,
-                    100,
-                )
-                .await
-                .unwrap();
+            let c = w
+                .candidate(&format!("C{i}"), &format!("c{i}@example.com"), 100)
+                .await;
             apps.push(
                 s.apply(&w.org, &w.req, &c.id, "screen", &w.recruiter, 110 + i)
                     .await
                     .unwrap(),
             );
         }
-        assert!(matches!(
+        assert!(taken(
             s.apply(
                 &w.org,
                 &w.req,
@@ -644,21 +468,10 @@ async fn applications_move_through_stages_and_close() {
                 &w.recruiter,
                 120
             )
-            .await,
-            Err(StoreError::Taken { .. })
+            .await
         ));
         let a = &apps[0];
-        let moved = s
-            .move_stage(
-                &w.org,
-                &a.id,
-                "phone",
-                VisitOutcome::Passed,
-                &w.manager,
-                200,
-            )
-            .await
-            .unwrap();
+        let moved = w.pass_to(&a.id, "phone", 200).await;
         assert_eq!(moved.stage_id, "phone");
         assert_eq!(moved.updated_ms, 200);
         assert!(conflict(
@@ -676,16 +489,7 @@ async fn applications_move_through_stages_and_close() {
             s.move_stage(&w.org, &a.id, "onsite", VisitOutcome::Open, &w.manager, 201)
                 .await
         ));
-        s.move_stage(
-            &w.org,
-            &a.id,
-            "onsite",
-            VisitOutcome::Passed,
-            &w.manager,
-            300,
-        )
-        .await
-        .unwrap();
+        w.pass_to(&a.id, "onsite", 300).await;
         let visits = s.visits(&w.org, &a.id).await.unwrap();
         assert_eq!(
             visits
@@ -798,7 +602,7 @@ async fn applications_move_through_stages_and_close() {
             s.applications_of(&w.org, &a.candidate_id).await.unwrap(),
             vec![closed]
         );
-        intact(s, &w.org).await;
+        w.intact().await;
     })
     .await;
 }
@@ -808,24 +612,14 @@ async fn a_stage_move_that_fails_midway_changes_nothing() {
     on_every_backend("atomic", |url| async move {
         let w = world(&url).await;
         let s = &w.store;
-        s.create_webhook(
-            &w.org,
+        w.webhook(
             "https://hooks.example.com/a",
             "secret",
             &[EventKind::StageChanged],
-            &w.admin,
             50,
         )
-        .await
-        .unwrap();
-        let c = s
-            .create_candidate(&w.org, &person("Dee", "dee@example.com"), &w.recruiter, 100)
-            .await
-            .unwrap();
-        let app = s
-            .apply(&w.org, &w.req, &c.id, "screen", &w.recruiter, 110)
-            .await
-            .unwrap();
+        .await;
+        let (_, app) = w.applicant("Dee", "dee@example.com", "screen").await;
         // A trigger fails the insert of the next visit — after the open visit was already
         // closed inside the same transaction.
         match s.backend() {
@@ -849,7 +643,7 @@ async fn a_stage_move_that_fails_midway_changes_nothing() {
                 .await
             }
         }
-        let entries = s.audit(&w.org, 0, 10_000).await.unwrap().len();
+        let entries = w.entries().await;
         let failed = s
             .move_stage(
                 &w.org,
@@ -866,28 +660,19 @@ async fn a_stage_move_that_fails_midway_changes_nothing() {
         assert_eq!(visits.len(), 1);
         assert_eq!(visits[0].left_ms, None, "the open visit is still open");
         assert_eq!(visits[0].outcome, VisitOutcome::Open);
-        assert_eq!(s.audit(&w.org, 0, 10_000).await.unwrap().len(), entries);
+        assert_eq!(w.entries().await, entries);
         assert_eq!(
             count(&w.raw, "SELECT COUNT(*) AS n FROM webhook_deliveries").await,
             0
         );
         // The next move goes through whole.
-        s.move_stage(
-            &w.org,
-            &app.id,
-            "phone",
-            VisitOutcome::Passed,
-            &w.manager,
-            300,
-        )
-        .await
-        .unwrap();
+        w.pass_to(&app.id, "phone", 300).await;
         assert_eq!(s.visits(&w.org, &app.id).await.unwrap().len(), 2);
         assert_eq!(
             count(&w.raw, "SELECT COUNT(*) AS n FROM webhook_deliveries").await,
             1
         );
-        intact(s, &w.org).await;
+        w.intact().await;
     })
     .await;
 }
@@ -897,24 +682,16 @@ async fn assessments_start_once_and_submit_once() {
     on_every_backend("assessments", |url| async move {
         let w = world(&url).await;
         let s = &w.store;
-        let c = s
-            .create_candidate(&w.org, &person("Eve", "eve@example.com"), &w.recruiter, 100)
-            .await
-            .unwrap();
-        let app = s
-            .apply(&w.org, &w.req, &c.id, "oa", &w.recruiter, 110)
-            .await
-            .unwrap();
+        let (c, app) = w.applicant("Eve", "eve@example.com", "oa").await;
         let plan = json!({ "items": ["q1", "q2"] });
         let a = s
             .issue_assessment(&w.org, &app.id, "nonce-1", 1_000, &plan, &w.recruiter, 120)
             .await
             .unwrap();
         assert_eq!(a.plan, plan);
-        assert!(matches!(
+        assert!(taken(
             s.issue_assessment(&w.org, &app.id, "nonce-1", 1_000, &plan, &w.recruiter, 121)
-                .await,
-            Err(StoreError::Taken { .. })
+                .await
         ));
         assert_eq!(
             s.assessment_by_nonce(&w.org, "nonce-1").await.unwrap().id,
@@ -986,7 +763,7 @@ async fn assessments_start_once_and_submit_once() {
             s.start_assessment(&w.org, &late.id, 600, &c.id, 700).await
         ));
         assert_eq!(s.assessments_of(&w.org, &app.id).await.unwrap().len(), 2);
-        intact(s, &w.org).await;
+        w.intact().await;
     })
     .await;
 }
@@ -996,14 +773,7 @@ async fn interviews_reschedule_with_history_and_count_load() {
     on_every_backend("interviews", |url| async move {
         let w = world(&url).await;
         let s = &w.store;
-        let c = s
-            .create_candidate(&w.org, &person("Fay", "fay@example.com"), &w.recruiter, 100)
-            .await
-            .unwrap();
-        let app = s
-            .apply(&w.org, &w.req, &c.id, "onsite", &w.recruiter, 110)
-            .await
-            .unwrap();
+        let (_, app) = w.applicant("Fay", "fay@example.com", "onsite").await;
         let i = s
             .schedule_interview(&w.org, &app.id, &panel(&w.iv1, &w.iv2), &w.recruiter, 200)
             .await
@@ -1113,7 +883,7 @@ async fn interviews_reschedule_with_history_and_count_load() {
         );
         // Cancelling removed the cancelled interview's unsubmitted scorecards only.
         assert_eq!(s.scorecards_of(&w.org, &app.id).await.unwrap().len(), 2);
-        intact(s, &w.org).await;
+        w.intact().await;
     })
     .await;
 }
@@ -1123,14 +893,7 @@ async fn scorecards_draft_then_submit_once_and_overdue_ones_are_found() {
     on_every_backend("scorecards", |url| async move {
         let w = world(&url).await;
         let s = &w.store;
-        let c = s
-            .create_candidate(&w.org, &person("Gus", "gus@example.com"), &w.recruiter, 100)
-            .await
-            .unwrap();
-        let app = s
-            .apply(&w.org, &w.req, &c.id, "onsite", &w.recruiter, 110)
-            .await
-            .unwrap();
+        let (_, app) = w.applicant("Gus", "gus@example.com", "onsite").await;
         let i = s
             .schedule_interview(&w.org, &app.id, &panel(&w.iv1, &w.iv2), &w.recruiter, 200)
             .await
@@ -1157,12 +920,8 @@ async fn scorecards_draft_then_submit_once_and_overdue_ones_are_found() {
             .unwrap();
         assert_eq!(draft.recommendation.as_deref(), Some("lean_hire"));
         assert_eq!(draft.saved_ms, Some(300));
-        let entries = s.audit(&w.org, 0, 10_000).await.unwrap().len();
-        assert_eq!(
-            s.audit(&w.org, 0, 10_000).await.unwrap().len(),
-            entries,
-            "drafts are not audited"
-        );
+        let entries = w.entries().await;
+        assert_eq!(w.entries().await, entries, "drafts are not audited");
         // Nothing is overdue before the due time; both are just after.
         assert!(
             s.overdue_scorecards(&w.org, due, 100)
@@ -1199,7 +958,7 @@ async fn scorecards_draft_then_submit_once_and_overdue_ones_are_found() {
                 .await
                 .contains(&"scorecard.submitted".to_owned())
         );
-        intact(s, &w.org).await;
+        w.intact().await;
     })
     .await;
 }
@@ -1209,26 +968,13 @@ async fn decisions_are_final_and_offers_follow_their_states() {
     on_every_backend("decisions", |url| async move {
         let w = world(&url).await;
         let s = &w.store;
-        let c = s
-            .create_candidate(&w.org, &person("Hal", "hal@example.com"), &w.recruiter, 100)
-            .await
-            .unwrap();
-        let app = s
-            .apply(&w.org, &w.req, &c.id, "debrief", &w.recruiter, 110)
-            .await
-            .unwrap();
+        let (c, app) = w.applicant("Hal", "hal@example.com", "debrief").await;
         let report = json!({ "outcome": "hire", "trace": [1.5, 2] });
         assert!(conflict(
             s.record_decision(
                 &w.org,
                 &app.id,
-                &NewDecision {
-                    mechanical: "no_hire",
-                    final_outcome: "hire",
-                    vetoed: false,
-                    override_reason: Some("  "),
-                    report: &report,
-                },
+                &decision("no_hire", "hire", Some("  "), &report),
                 &w.manager,
                 200,
             )
@@ -1238,13 +984,7 @@ async fn decisions_are_final_and_offers_follow_their_states() {
             .record_decision(
                 &w.org,
                 &app.id,
-                &NewDecision {
-                    mechanical: "no_hire",
-                    final_outcome: "hire",
-                    vetoed: false,
-                    override_reason: Some("strong references"),
-                    report: &report,
-                },
+                &decision("no_hire", "hire", Some("strong references"), &report),
                 &w.manager,
                 200,
             )
@@ -1253,20 +993,8 @@ async fn decisions_are_final_and_offers_follow_their_states() {
         assert_eq!(d.report, report);
         assert_eq!(d.override_reason.as_deref(), Some("strong references"));
         assert!(conflict(
-            s.record_decision(
-                &w.org,
-                &app.id,
-                &NewDecision {
-                    mechanical: "hire",
-                    final_outcome: "hire",
-                    vetoed: false,
-                    override_reason: None,
-                    report: &report,
-                },
-                &w.manager,
-                201,
-            )
-            .await
+            s.record_decision(&w.org, &app.id, &hire(&report), &w.manager, 201)
+                .await
         ));
         assert_eq!(s.decision(&w.org, &app.id).await.unwrap().unwrap(), d);
         let position = json!({ "position": "within" });
@@ -1274,11 +1002,7 @@ async fn decisions_are_final_and_offers_follow_their_states() {
             .propose_offer(
                 &w.org,
                 &app.id,
-                &NewOffer {
-                    amount: 600_000,
-                    currency: "CNY",
-                    position: &position,
-                },
+                &new_offer(600_000, &position),
                 &w.recruiter,
                 300,
             )
@@ -1322,7 +1046,7 @@ async fn decisions_are_final_and_offers_follow_their_states() {
         ] {
             assert!(acts.contains(&a.to_owned()), "{a} missing from {acts:?}");
         }
-        intact(s, &w.org).await;
+        w.intact().await;
     })
     .await;
 }
@@ -1338,10 +1062,7 @@ async fn another_organisations_ids_find_nothing() {
             .await
             .unwrap()
             .id;
-        let c = s
-            .create_candidate(&w.org, &person("Ivy", "ivy@example.com"), &w.recruiter, 100)
-            .await
-            .unwrap();
+        let c = w.candidate("Ivy", "ivy@example.com", 100).await;
         s.attach_resume(&w.org, &c.id, "resume", None, &w.recruiter, 101)
             .await
             .unwrap();
@@ -1372,46 +1093,14 @@ async fn another_organisations_ids_find_nothing() {
             .await
             .unwrap();
         let report = json!({});
-        s.record_decision(
-            &w.org,
-            &app.id,
-            &NewDecision {
-                mechanical: "hire",
-                final_outcome: "hire",
-                vetoed: false,
-                override_reason: None,
-                report: &report,
-            },
-            &w.manager,
-            140,
-        )
-        .await
-        .unwrap();
+        w.hire(&app.id, &report, 140).await;
         let offer = s
-            .propose_offer(
-                &w.org,
-                &app.id,
-                &NewOffer {
-                    amount: 1,
-                    currency: "CNY",
-                    position: &report,
-                },
-                &w.recruiter,
-                150,
-            )
+            .propose_offer(&w.org, &app.id, &new_offer(1, &report), &w.recruiter, 150)
             .await
             .unwrap();
-        let hook = s
-            .create_webhook(
-                &w.org,
-                "https://h.example.com",
-                "k",
-                &[EventKind::Decided],
-                &w.admin,
-                160,
-            )
-            .await
-            .unwrap();
+        let hook = w
+            .webhook("https://h.example.com", "k", &[EventKind::Decided], 160)
+            .await;
         let app_before = s.application(&w.org, &app.id).await.unwrap();
         // Getters with organisation B.
         assert!(not_found(s.requisition(&b, &w.req).await));
@@ -1561,34 +1250,12 @@ async fn another_organisations_ids_find_nothing() {
                 .await
         ));
         assert!(not_found(
-            s.record_decision(
-                &b,
-                &app.id,
-                &NewDecision {
-                    mechanical: "hire",
-                    final_outcome: "hire",
-                    vetoed: false,
-                    override_reason: None,
-                    report: &report,
-                },
-                &b_admin,
-                200,
-            )
-            .await
+            s.record_decision(&b, &app.id, &hire(&report), &b_admin, 200)
+                .await
         ));
         assert!(not_found(
-            s.propose_offer(
-                &b,
-                &app.id,
-                &NewOffer {
-                    amount: 1,
-                    currency: "CNY",
-                    position: &report,
-                },
-                &b_admin,
-                200,
-            )
-            .await
+            s.propose_offer(&b, &app.id, &new_offer(1, &report), &b_admin, 200)
+                .await
         ));
         assert!(not_found(
             s.approve_offer(&b, &offer.id, None, &b_admin, 200).await
@@ -1617,7 +1284,7 @@ async fn another_organisations_ids_find_nothing() {
             2,
             "organisation B's chain holds its own entries only"
         );
-        intact(s, &w.org).await;
+        w.intact().await;
     })
     .await;
 }
@@ -1627,24 +1294,8 @@ async fn the_audit_chain_verifies_and_tampering_is_found() {
     on_every_backend("tamper", |url| async move {
         let w = world(&url).await;
         let s = &w.store;
-        let c = s
-            .create_candidate(&w.org, &person("Jo", "jo@example.com"), &w.recruiter, 100)
-            .await
-            .unwrap();
-        let app = s
-            .apply(&w.org, &w.req, &c.id, "screen", &w.recruiter, 110)
-            .await
-            .unwrap();
-        s.move_stage(
-            &w.org,
-            &app.id,
-            "phone",
-            VisitOutcome::Passed,
-            &w.manager,
-            120,
-        )
-        .await
-        .unwrap();
+        let (c, app) = w.applicant("Jo", "jo@example.com", "screen").await;
+        w.pass_to(&app.id, "phone", 120).await;
         let entries = s.audit(&w.org, 0, 100).await.unwrap();
         assert_eq!(entries.len(), 10);
         assert_eq!(
@@ -1660,7 +1311,7 @@ async fn the_audit_chain_verifies_and_tampering_is_found() {
         assert_eq!(created.actor, w.recruiter);
         assert_eq!(created.detail.as_ref().unwrap()["email"], "jo@example.com");
         assert_eq!(s.audit(&w.org, 8, 100).await.unwrap().len(), 2);
-        assert_eq!(intact(s, &w.org).await, 10);
+        assert_eq!(w.intact().await, 10);
 
         // An edited detail.
         exec(
@@ -1689,7 +1340,7 @@ async fn the_audit_chain_verifies_and_tampering_is_found() {
             ),
         )
         .await;
-        assert_eq!(intact(s, &w.org).await, 10, "restored");
+        assert_eq!(w.intact().await, 10, "restored");
 
         // An edited actor.
         exec(
@@ -1712,7 +1363,7 @@ async fn the_audit_chain_verifies_and_tampering_is_found() {
             ),
         )
         .await;
-        intact(s, &w.org).await;
+        w.intact().await;
 
         // A removed entry in the middle, and one cut off the end.
         exec(
@@ -1812,62 +1463,32 @@ async fn the_outbox_queues_one_delivery_per_subscribed_active_hook() {
     on_every_backend("outbox", |url| async move {
         let w = world(&url).await;
         let s = &w.store;
-        let stages = s
-            .create_webhook(
-                &w.org,
+        let stages = w
+            .webhook(
                 "https://a.example.com",
                 "ka",
                 &[EventKind::StageChanged, EventKind::Decided],
-                &w.admin,
                 10,
             )
-            .await
-            .unwrap();
-        let decided = s
-            .create_webhook(
-                &w.org,
-                "https://b.example.com",
-                "kb",
-                &[EventKind::Decided],
-                &w.admin,
-                11,
-            )
-            .await
-            .unwrap();
-        let off = s
-            .create_webhook(
-                &w.org,
+            .await;
+        let decided = w
+            .webhook("https://b.example.com", "kb", &[EventKind::Decided], 11)
+            .await;
+        let off = w
+            .webhook(
                 "https://c.example.com",
                 "kc",
                 &[EventKind::StageChanged],
-                &w.admin,
                 12,
             )
-            .await
-            .unwrap();
+            .await;
         s.disable_webhook(&w.org, &off.id, &w.admin, 13)
             .await
             .unwrap();
         assert!(!s.webhooks(&w.org).await.unwrap()[2].active);
-        let c = s
-            .create_candidate(&w.org, &person("Kim", "kim@example.com"), &w.recruiter, 100)
-            .await
-            .unwrap();
-        let app = s
-            .apply(&w.org, &w.req, &c.id, "screen", &w.recruiter, 110)
-            .await
-            .unwrap();
+        let (_, app) = w.applicant("Kim", "kim@example.com", "screen").await;
         assert!(s.due_deliveries(i64::MAX, 100).await.unwrap().is_empty());
-        s.move_stage(
-            &w.org,
-            &app.id,
-            "phone",
-            VisitOutcome::Passed,
-            &w.manager,
-            200,
-        )
-        .await
-        .unwrap();
+        w.pass_to(&app.id, "phone", 200).await;
         let due = s.due_deliveries(200, 100).await.unwrap();
         assert_eq!(due.len(), 1);
         assert_eq!(due[0].webhook_id, stages.id);
@@ -1882,21 +1503,7 @@ async fn the_outbox_queues_one_delivery_per_subscribed_active_hook() {
             "no personal data in bodies"
         );
         let report = json!({});
-        s.record_decision(
-            &w.org,
-            &app.id,
-            &NewDecision {
-                mechanical: "hire",
-                final_outcome: "hire",
-                vetoed: false,
-                override_reason: None,
-                report: &report,
-            },
-            &w.manager,
-            300,
-        )
-        .await
-        .unwrap();
+        w.hire(&app.id, &report, 300).await;
         let due = s.due_deliveries(300, 100).await.unwrap();
         assert_eq!(due.len(), 3);
         let decided_ones: Vec<_> = due
@@ -1957,7 +1564,7 @@ async fn the_outbox_queues_one_delivery_per_subscribed_active_hook() {
         let log = s.deliveries(&w.org, &stages.id, 10).await.unwrap();
         assert_eq!(log.len(), 2);
         assert!(log.iter().any(|d| d.status == DeliveryStatus::Delivered));
-        intact(s, &w.org).await;
+        w.intact().await;
     })
     .await;
 }
@@ -2011,16 +1618,13 @@ async fn erasure_leaves_only_a_tombstone_and_the_chain_verifies() {
     on_every_backend("erasure", |url| async move {
         let w = world(&url).await;
         let s = &w.store;
-        s.create_webhook(
-            &w.org,
+        w.webhook(
             "https://a.example.com",
             "k",
             &[EventKind::StageChanged, EventKind::CandidateErased],
-            &w.admin,
             10,
         )
-        .await
-        .unwrap();
+        .await;
         let name = "Zelda Quarantotto";
         let email = "zelda.q@example.net";
         // The candidate has an account of their own and acts through it.
@@ -2040,15 +1644,7 @@ async fn erasure_leaves_only_a_tombstone_and_the_chain_verifies() {
             )
             .await
             .unwrap();
-        let keep = s
-            .create_candidate(
-                &w.org,
-                &person("Kept Person", "kept@example.com"),
-                &w.recruiter,
-                100,
-            )
-            .await
-            .unwrap();
+        let keep = w.candidate("Kept Person", "kept@example.com", 100).await;
         s.attach_resume(
             &w.org,
             &zed.id,
@@ -2088,16 +1684,7 @@ async fn erasure_leaves_only_a_tombstone_and_the_chain_verifies() {
         s.submit_assessment(&w.org, &a.id, &zed_user, 133)
             .await
             .unwrap();
-        s.move_stage(
-            &w.org,
-            &app.id,
-            "onsite",
-            VisitOutcome::Passed,
-            &w.manager,
-            140,
-        )
-        .await
-        .unwrap();
+        w.pass_to(&app.id, "onsite", 140).await;
         let i = s
             .schedule_interview(&w.org, &app.id, &panel(&w.iv1, &w.iv2), &w.recruiter, 150)
             .await
@@ -2119,44 +1706,17 @@ async fn erasure_leaves_only_a_tombstone_and_the_chain_verifies() {
             .await
             .unwrap();
         let report = json!({ "candidate_name": name });
-        s.record_decision(
-            &w.org,
-            &app.id,
-            &NewDecision {
-                mechanical: "hire",
-                final_outcome: "hire",
-                vetoed: false,
-                override_reason: None,
-                report: &report,
-            },
-            &w.manager,
-            170,
-        )
-        .await
-        .unwrap();
+        w.hire(&app.id, &report, 170).await;
         s.propose_offer(
             &w.org,
             &app.id,
-            &NewOffer {
-                amount: 500_000,
-                currency: "CNY",
-                position: &json!({ "for": email }),
-            },
+            &new_offer(500_000, &json!({ "for": email })),
             &w.recruiter,
             180,
         )
         .await
         .unwrap();
-        s.move_stage(
-            &w.org,
-            &kept_app.id,
-            "phone",
-            VisitOutcome::Passed,
-            &w.manager,
-            185,
-        )
-        .await
-        .unwrap();
+        w.pass_to(&kept_app.id, "phone", 185).await;
 
         // Before: the export holds everything, and the name is in many tables.
         let export = s.export_candidate(&w.org, &zed.id).await.unwrap();
@@ -2241,7 +1801,7 @@ async fn erasure_leaves_only_a_tombstone_and_the_chain_verifies() {
         let last = s.audit(&w.org, 0, 10_000).await.unwrap().pop().unwrap();
         assert_eq!(last.action, "candidate.erased");
         assert_eq!(last.subject, format!("candidate:{}", zed.id));
-        intact(s, &w.org).await;
+        w.intact().await;
         // The other candidate is untouched.
         assert_eq!(
             s.candidate(&w.org, &keep.id).await.unwrap().name,
@@ -2265,26 +1825,12 @@ async fn retention_finds_candidates_idle_past_the_limit_with_nothing_open() {
         let w = world(&url).await;
         let s = &w.store;
         s.set_retention(&w.org, 30, &w.admin, 0).await.unwrap();
-        let idle = s
-            .create_candidate(&w.org, &person("Old", "old@example.com"), &w.recruiter, DAY)
-            .await
-            .unwrap();
-        let busy = s
-            .create_candidate(
-                &w.org,
-                &person("Busy", "busy@example.com"),
-                &w.recruiter,
-                DAY,
-            )
-            .await
-            .unwrap();
+        let idle = w.candidate("Old", "old@example.com", DAY).await;
+        let busy = w.candidate("Busy", "busy@example.com", DAY).await;
         s.apply(&w.org, &w.req, &busy.id, "screen", &w.recruiter, DAY)
             .await
             .unwrap();
-        let recent = s
-            .create_candidate(&w.org, &person("New", "new@example.com"), &w.recruiter, DAY)
-            .await
-            .unwrap();
+        let recent = w.candidate("New", "new@example.com", DAY).await;
         s.attach_resume(&w.org, &recent.id, "cv", None, &w.recruiter, 20 * DAY)
             .await
             .unwrap();
@@ -2318,7 +1864,7 @@ async fn retention_finds_candidates_idle_past_the_limit_with_nothing_open() {
             s.expired_candidates(&w.org, 60 * DAY, 10).await.unwrap(),
             vec![recent.id]
         );
-        intact(s, &w.org).await;
+        w.intact().await;
     })
     .await;
 }

@@ -4,90 +4,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::future::Future;
+mod common;
 
+use common::{on_every_backend, user};
 use hireloop_store::{
     Backend, CardRecord, LoopKind, LoopStatus, NewUser, Store, StoreError, Submission,
 };
-
-/// A database for one case, removed when dropped (the SQLite file's folder) or at the end of the
-/// case (the PostgreSQL database).
-struct Scratch {
-    url: String,
-    _dir: Option<tempfile::TempDir>,
-    pg_admin: Option<(String, String)>,
-}
-
-impl Scratch {
-    fn sqlite() -> Scratch {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let url = format!("sqlite://{}", dir.path().join("store.db").display());
-        Scratch {
-            url,
-            _dir: Some(dir),
-            pg_admin: None,
-        }
-    }
-
-    async fn postgres(admin: &str, case: &str) -> Scratch {
-        use sqlx::Connection;
-        let name = format!("hl_{}_{}", case.replace('-', "_"), hireloop_store::new_id());
-        let mut conn = sqlx::PgConnection::connect(admin).await.expect("connect");
-        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-            .execute(&mut conn)
-            .await
-            .expect("create database");
-        let base = admin.rsplit_once('/').map_or(admin, |(b, _)| b);
-        Scratch {
-            url: format!("{base}/{name}"),
-            _dir: None,
-            pg_admin: Some((admin.to_owned(), name)),
-        }
-    }
-
-    async fn cleanup(&self) {
-        use sqlx::Connection;
-        if let Some((admin, name)) = &self.pg_admin {
-            let mut conn = sqlx::PgConnection::connect(admin).await.expect("connect");
-            sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
-                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-            )))
-            .execute(&mut conn)
-            .await
-            .expect("drop database");
-        }
-    }
-}
-
-/// Runs one case on SQLite, then on PostgreSQL when configured.
-async fn on_every_backend<F, Fut>(case: &str, body: F)
-where
-    F: Fn(String) -> Fut,
-    Fut: Future<Output = ()>,
-{
-    let sqlite = Scratch::sqlite();
-    body(sqlite.url.clone()).await;
-    if let Ok(admin) = std::env::var("HIRELOOP_TEST_POSTGRES") {
-        let pg = Scratch::postgres(&admin, case).await;
-        body(pg.url.clone()).await;
-        pg.cleanup().await;
-    }
-}
-
-async fn user(store: &Store, email: &str) -> String {
-    store
-        .create_user(
-            &NewUser {
-                email,
-                display_name: "Test",
-                password_hash: "$argon2id$fake",
-            },
-            1_000,
-        )
-        .await
-        .expect("create user")
-        .id
-}
 
 fn submission<'a>(text: &'a str, overall: f64) -> Submission<'a> {
     Submission {

@@ -1,76 +1,23 @@
-//! The hiring suite's scaffolding: a scratch database per case on every backend, a raw pool for
-//! checks and tampering by SQL, and builders for the usual fixtures.
+//! The hiring suite's scaffolding: a raw pool for checks and tampering by SQL, an organisation
+//! with its staff to run each case in, and builders for the usual fixtures. (The scratch
+//! database per case on every backend is `common`, shared with the store suite.)
 
 #![allow(dead_code)]
 
-use std::future::Future;
-
-use hireloop_store::{Backend, NewRequisition, NewUser, Store};
+use hireloop_hiring::roles::Role;
+use hireloop_hiring::webhook::EventKind;
+use hireloop_store::{
+    Application, Backend, Candidate, ChainStatus, NewCandidate, NewDecision, NewInterview,
+    NewOffer, NewRequisition, PanelSeat, ScorecardDraft, Store, StoreError, VisitOutcome, Webhook,
+};
+use serde_json::{Value, json};
 use sqlx::any::AnyPoolOptions;
-use sqlx::{AnyPool, AssertSqlSafe, Connection};
+use sqlx::{AnyPool, AssertSqlSafe};
 
-/// A database for one case: an SQLite file in a temporary folder (removed on drop) or a
-/// PostgreSQL database of its own (dropped by `cleanup`).
-pub struct Scratch {
-    pub url: String,
-    _dir: Option<tempfile::TempDir>,
-    pg_admin: Option<(String, String)>,
-}
+pub use crate::common::{on_every_backend, user};
 
-impl Scratch {
-    fn sqlite() -> Scratch {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let url = format!("sqlite://{}", dir.path().join("hiring.db").display());
-        Scratch {
-            url,
-            _dir: Some(dir),
-            pg_admin: None,
-        }
-    }
-
-    async fn postgres(admin: &str, case: &str) -> Scratch {
-        let name = format!("hh_{}_{}", case.replace('-', "_"), hireloop_store::new_id());
-        let mut conn = sqlx::PgConnection::connect(admin).await.expect("connect");
-        sqlx::raw_sql(AssertSqlSafe(format!("CREATE DATABASE {name}")))
-            .execute(&mut conn)
-            .await
-            .expect("create database");
-        let base = admin.rsplit_once('/').map_or(admin, |(b, _)| b);
-        Scratch {
-            url: format!("{base}/{name}"),
-            _dir: None,
-            pg_admin: Some((admin.to_owned(), name)),
-        }
-    }
-
-    async fn cleanup(&self) {
-        if let Some((admin, name)) = &self.pg_admin {
-            let mut conn = sqlx::PgConnection::connect(admin).await.expect("connect");
-            sqlx::raw_sql(AssertSqlSafe(format!(
-                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-            )))
-            .execute(&mut conn)
-            .await
-            .expect("drop database");
-        }
-    }
-}
-
-/// Runs one case on a fresh SQLite file, then on a fresh PostgreSQL database when
-/// `HIRELOOP_TEST_POSTGRES` names a server.
-pub async fn on_every_backend<F, Fut>(case: &str, body: F)
-where
-    F: Fn(String) -> Fut,
-    Fut: Future<Output = ()>,
-{
-    let sqlite = Scratch::sqlite();
-    body(sqlite.url.clone()).await;
-    if let Ok(admin) = std::env::var("HIRELOOP_TEST_POSTGRES") {
-        let pg = Scratch::postgres(&admin, case).await;
-        body(pg.url.clone()).await;
-        pg.cleanup().await;
-    }
-}
+/// A day in milliseconds.
+pub const DAY: i64 = 86_400_000;
 
 /// A plain pool on the case's database, for looking at rows and tampering with them.
 pub async fn raw(url: &str) -> AnyPool {
@@ -100,22 +47,6 @@ pub async fn count(pool: &AnyPool, sql: &str) -> i64 {
     row.try_get::<i64, _>(0).expect("count")
 }
 
-/// Creates an account and returns its id.
-pub async fn user(store: &Store, email: &str) -> String {
-    store
-        .create_user(
-            &NewUser {
-                email,
-                display_name: "Staff",
-                password_hash: "$argon2id$fake",
-            },
-            1_000,
-        )
-        .await
-        .expect("create user")
-        .id
-}
-
 /// A requisition's settings.
 pub fn req(title: &str) -> NewRequisition<'_> {
     NewRequisition {
@@ -135,4 +66,259 @@ pub fn name(backend: Backend) -> &'static str {
         Backend::Sqlite => "sqlite",
         Backend::Postgres => "postgres",
     }
+}
+
+/// An organisation with its staff and one open requisition.
+pub struct World {
+    pub store: Store,
+    pub raw: AnyPool,
+    pub org: String,
+    pub admin: String,
+    pub recruiter: String,
+    pub manager: String,
+    pub iv1: String,
+    pub iv2: String,
+    pub req: String,
+}
+
+/// Opens the case's database and sets up the [`World`]: an admin creates the organisation at
+/// 10, adds a recruiter, a hiring manager and two interviewers at 20, and opens a requisition at
+/// 30.
+pub async fn world(url: &str) -> World {
+    let store = Store::open(url).await.unwrap();
+    let raw = raw(url).await;
+    let admin = user(&store, "admin@example.com").await;
+    let recruiter = user(&store, "recruiter@example.com").await;
+    let manager = user(&store, "manager@example.com").await;
+    let iv1 = user(&store, "iv1@example.com").await;
+    let iv2 = user(&store, "iv2@example.com").await;
+    let org = store
+        .create_org("Acme", "acme", 180, &admin, 10)
+        .await
+        .unwrap()
+        .id;
+    for (u, role) in [
+        (&recruiter, Role::Recruiter),
+        (&manager, Role::HiringManager),
+        (&iv1, Role::Interviewer),
+        (&iv2, Role::BarRaiser),
+    ] {
+        store.add_member(&org, u, role, &admin, 20).await.unwrap();
+    }
+    let req = store
+        .create_requisition(&org, &req("Product Manager"), &admin, 30)
+        .await
+        .unwrap()
+        .id;
+    World {
+        store,
+        raw,
+        org,
+        admin,
+        recruiter,
+        manager,
+        iv1,
+        iv2,
+        req,
+    }
+}
+
+impl World {
+    /// The recruiter adds `person(name, email)` at `at_ms`.
+    pub async fn candidate(&self, name: &str, email: &str, at_ms: i64) -> Candidate {
+        self.store
+            .create_candidate(&self.org, &person(name, email), &self.recruiter, at_ms)
+            .await
+            .unwrap()
+    }
+
+    /// The recruiter files the candidate's application to the world's requisition at `at_ms`,
+    /// entering `stage`.
+    pub async fn apply(&self, candidate_id: &str, stage: &str, at_ms: i64) -> Application {
+        self.store
+            .apply(
+                &self.org,
+                &self.req,
+                candidate_id,
+                stage,
+                &self.recruiter,
+                at_ms,
+            )
+            .await
+            .unwrap()
+    }
+
+    /// The usual applicant: added at 100, applied at 110 entering `stage`.
+    pub async fn applicant(
+        &self,
+        name: &str,
+        email: &str,
+        stage: &str,
+    ) -> (Candidate, Application) {
+        let c = self.candidate(name, email, 100).await;
+        let app = self.apply(&c.id, stage, 110).await;
+        (c, app)
+    }
+
+    /// The hiring manager moves an application on to `stage` (the stage left was passed) at
+    /// `at_ms`.
+    pub async fn pass_to(&self, application_id: &str, stage: &str, at_ms: i64) -> Application {
+        self.store
+            .move_stage(
+                &self.org,
+                application_id,
+                stage,
+                VisitOutcome::Passed,
+                &self.manager,
+                at_ms,
+            )
+            .await
+            .unwrap()
+    }
+
+    /// The admin registers a webhook for `events` at `at_ms`.
+    pub async fn webhook(
+        &self,
+        url: &str,
+        secret: &str,
+        events: &[EventKind],
+        at_ms: i64,
+    ) -> Webhook {
+        self.store
+            .create_webhook(&self.org, url, secret, events, &self.admin, at_ms)
+            .await
+            .unwrap()
+    }
+
+    /// The hiring manager records a plain hire (no veto, no override) at `at_ms`.
+    pub async fn hire(&self, application_id: &str, report: &Value, at_ms: i64) {
+        self.store
+            .record_decision(
+                &self.org,
+                application_id,
+                &hire(report),
+                &self.manager,
+                at_ms,
+            )
+            .await
+            .unwrap();
+    }
+
+    /// The world's chain verifies; the number of entries.
+    pub async fn intact(&self) -> u64 {
+        intact(&self.store, &self.org).await
+    }
+
+    /// How many entries the world's audit chain has.
+    pub async fn entries(&self) -> usize {
+        self.store.audit(&self.org, 0, 10_000).await.unwrap().len()
+    }
+}
+
+/// A candidate with the usual personal details.
+pub fn person(name: &str, email: &str) -> NewCandidate {
+    NewCandidate {
+        name: name.to_owned(),
+        email: email.to_owned(),
+        phone: Some("+86 138 0000 0000".to_owned()),
+        location: Some("Hangzhou".to_owned()),
+        source: Some("referral".to_owned()),
+        notes: Some(format!("{name} was referred by a friend")),
+        ..NewCandidate::default()
+    }
+}
+
+/// A scorecard recommending `rec`.
+pub fn card(rec: &str) -> ScorecardDraft {
+    ScorecardDraft {
+        ratings: json!({ "product_sense": 3, "execution": 4 }),
+        notes: json!({ "product_sense": "clear framing of the user's problem and its size" }),
+        recommendation: Some(rec.to_owned()),
+        summary: "solid loop, strong on execution".to_owned(),
+    }
+}
+
+/// An hour's onsite round on day 10 with `a` interviewing and `b` as bar raiser.
+pub fn panel(a: &str, b: &str) -> NewInterview {
+    NewInterview {
+        round_id: "onsite-1".to_owned(),
+        starts_ms: 10 * DAY,
+        ends_ms: 10 * DAY + 3_600_000,
+        location: Some("Room 4".to_owned()),
+        url: Some("https://meet.example.com/x".to_owned()),
+        panel: vec![
+            PanelSeat {
+                user_id: a.to_owned(),
+                role: Role::Interviewer,
+            },
+            PanelSeat {
+                user_id: b.to_owned(),
+                role: Role::BarRaiser,
+            },
+        ],
+    }
+}
+
+/// A decision of `mechanical` that ends as `final_outcome`, with no veto.
+pub fn decision<'a>(
+    mechanical: &'a str,
+    final_outcome: &'a str,
+    override_reason: Option<&'a str>,
+    report: &'a Value,
+) -> NewDecision<'a> {
+    NewDecision {
+        mechanical,
+        final_outcome,
+        vetoed: false,
+        override_reason,
+        report,
+    }
+}
+
+/// The engine's hire, taken as it is.
+pub fn hire(report: &Value) -> NewDecision<'_> {
+    decision("hire", "hire", None, report)
+}
+
+/// An offer of `amount` yuan a year.
+pub fn new_offer(amount: i64, position: &Value) -> NewOffer<'_> {
+    NewOffer {
+        amount,
+        currency: "CNY",
+        position,
+    }
+}
+
+/// Whether the operation found nothing.
+pub fn not_found<T: std::fmt::Debug>(r: Result<T, StoreError>) -> bool {
+    matches!(r, Err(StoreError::NotFound { .. }))
+}
+
+/// Whether the operation was refused as a conflict.
+pub fn conflict<T: std::fmt::Debug>(r: Result<T, StoreError>) -> bool {
+    matches!(r, Err(StoreError::Conflict(_)))
+}
+
+/// Whether the operation was refused because the name or address is taken.
+pub fn taken<T: std::fmt::Debug>(r: Result<T, StoreError>) -> bool {
+    matches!(r, Err(StoreError::Taken { .. }))
+}
+
+/// The organisation's chain verifies; the number of entries.
+pub async fn intact(store: &Store, org: &str) -> u64 {
+    match store.verify_audit(org).await.unwrap() {
+        ChainStatus::Intact { count, .. } => count,
+        other => panic!("chain not intact: {other:?}"),
+    }
+}
+
+/// The actions of the organisation's audit entries, in order.
+pub async fn actions(store: &Store, org: &str) -> Vec<String> {
+    store
+        .audit(org, 0, 10_000)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect()
 }
