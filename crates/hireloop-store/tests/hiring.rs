@@ -15,16 +15,15 @@ use hireloop_store::{
     VisitOutcome,
 };
 use hiring_support::{
-    DAY, actions, card, conflict, count, decision, exec, hire, intact, new_offer, not_found,
-    on_every_backend, panel, person, req, taken, user, world,
+    DAY, actions, card, conflict, count, decision, exec, hire, in_world, intact, new_offer,
+    not_found, on_every_backend, panel, person, req, taken, user,
 };
 use serde_json::json;
 use sqlx::AnyPool;
 
 #[tokio::test]
 async fn orgs_have_members_with_roles_and_users_several_orgs() {
-    on_every_backend("orgs", |url| async move {
-        let w = world(&url).await;
+    in_world("orgs", |w| async move {
         let s = &w.store;
         let other = s.create_org("Beta", "Beta", 30, &w.iv1, 40).await.unwrap();
         assert_eq!(other.slug, "beta");
@@ -96,8 +95,7 @@ async fn orgs_have_members_with_roles_and_users_several_orgs() {
 
 #[tokio::test]
 async fn requisitions_list_with_counts_page_and_close() {
-    on_every_backend("reqs", |url| async move {
-        let w = world(&url).await;
+    in_world("reqs", |w| async move {
         let s = &w.store;
         let mut ids = vec![w.req.clone()];
         for i in 0..4 {
@@ -226,8 +224,7 @@ async fn requisitions_list_with_counts_page_and_close() {
 
 #[tokio::test]
 async fn candidates_are_unique_by_email_searchable_and_paged() {
-    on_every_backend("candidates", |url| async move {
-        let w = world(&url).await;
+    in_world("candidates", |w| async move {
         let s = &w.store;
         let ann = w.candidate("Ann Lee", "Ann.Lee@Example.com", 100).await;
         assert!(taken(
@@ -384,8 +381,7 @@ async fn candidates_are_unique_by_email_searchable_and_paged() {
 
 #[tokio::test]
 async fn import_is_all_or_nothing() {
-    on_every_backend("import", |url| async move {
-        let w = world(&url).await;
+    in_world("import", |w| async move {
         let s = &w.store;
         w.candidate("Existing", "taken@example.com", 100).await;
         let entries_before = w.entries().await;
@@ -445,8 +441,7 @@ async fn import_is_all_or_nothing() {
 
 #[tokio::test]
 async fn applications_move_through_stages_and_close() {
-    on_every_backend("applications", |url| async move {
-        let w = world(&url).await;
+    in_world("applications", |w| async move {
         let s = &w.store;
         let mut apps = Vec::new();
         for i in 0..5 {
@@ -609,8 +604,7 @@ async fn applications_move_through_stages_and_close() {
 
 #[tokio::test]
 async fn a_stage_move_that_fails_midway_changes_nothing() {
-    on_every_backend("atomic", |url| async move {
-        let w = world(&url).await;
+    in_world("atomic", |w| async move {
         let s = &w.store;
         w.webhook(
             "https://hooks.example.com/a",
@@ -679,8 +673,7 @@ async fn a_stage_move_that_fails_midway_changes_nothing() {
 
 #[tokio::test]
 async fn assessments_start_once_and_submit_once() {
-    on_every_backend("assessments", |url| async move {
-        let w = world(&url).await;
+    in_world("assessments", |w| async move {
         let s = &w.store;
         let (c, app) = w.applicant("Eve", "eve@example.com", "oa").await;
         let plan = json!({ "items": ["q1", "q2"] });
@@ -770,14 +763,10 @@ async fn assessments_start_once_and_submit_once() {
 
 #[tokio::test]
 async fn interviews_reschedule_with_history_and_count_load() {
-    on_every_backend("interviews", |url| async move {
-        let w = world(&url).await;
+    in_world("interviews", |w| async move {
         let s = &w.store;
         let (_, app) = w.applicant("Fay", "fay@example.com", "onsite").await;
-        let i = s
-            .schedule_interview(&w.org, &app.id, &panel(&w.iv1, &w.iv2), &w.recruiter, 200)
-            .await
-            .unwrap();
+        let i = w.interview(&app.id, 200).await;
         assert_eq!(i.status, InterviewStatus::Scheduled);
         assert_eq!(i.sequence, 0);
         assert_eq!(i.panel.len(), 2);
@@ -890,14 +879,10 @@ async fn interviews_reschedule_with_history_and_count_load() {
 
 #[tokio::test]
 async fn scorecards_draft_then_submit_once_and_overdue_ones_are_found() {
-    on_every_backend("scorecards", |url| async move {
-        let w = world(&url).await;
+    in_world("scorecards", |w| async move {
         let s = &w.store;
         let (_, app) = w.applicant("Gus", "gus@example.com", "onsite").await;
-        let i = s
-            .schedule_interview(&w.org, &app.id, &panel(&w.iv1, &w.iv2), &w.recruiter, 200)
-            .await
-            .unwrap();
+        let i = w.interview(&app.id, 200).await;
         let due = i.ends_ms + hireloop_hiring::scorecard::DEFAULT_GRACE_MS;
         let mine = s
             .own_scorecard(&w.org, &app.id, "onsite-1", &w.iv1)
@@ -965,8 +950,7 @@ async fn scorecards_draft_then_submit_once_and_overdue_ones_are_found() {
 
 #[tokio::test]
 async fn decisions_are_final_and_offers_follow_their_states() {
-    on_every_backend("decisions", |url| async move {
-        let w = world(&url).await;
+    in_world("decisions", |w| async move {
         let s = &w.store;
         let (c, app) = w.applicant("Hal", "hal@example.com", "debrief").await;
         let report = json!({ "outcome": "hire", "trace": [1.5, 2] });
@@ -1053,8 +1037,7 @@ async fn decisions_are_final_and_offers_follow_their_states() {
 
 #[tokio::test]
 async fn another_organisations_ids_find_nothing() {
-    on_every_backend("isolation", |url| async move {
-        let w = world(&url).await;
+    in_world("isolation", |w| async move {
         let s = &w.store;
         let b_admin = user(s, "b-admin@example.com").await;
         let b = s
@@ -1088,10 +1071,7 @@ async fn another_organisations_ids_find_nothing() {
         s.save_assessment_draft(&w.org, &a.id, "q", "d", 122)
             .await
             .unwrap();
-        let i = s
-            .schedule_interview(&w.org, &app.id, &panel(&w.iv1, &w.iv2), &w.recruiter, 130)
-            .await
-            .unwrap();
+        let i = w.interview(&app.id, 130).await;
         let report = json!({});
         w.hire(&app.id, &report, 140).await;
         let offer = s
@@ -1291,8 +1271,7 @@ async fn another_organisations_ids_find_nothing() {
 
 #[tokio::test]
 async fn the_audit_chain_verifies_and_tampering_is_found() {
-    on_every_backend("tamper", |url| async move {
-        let w = world(&url).await;
+    in_world("tamper", |w| async move {
         let s = &w.store;
         let (c, app) = w.applicant("Jo", "jo@example.com", "screen").await;
         w.pass_to(&app.id, "phone", 120).await;
@@ -1460,8 +1439,7 @@ async fn concurrent_appends_from_two_processes_keep_each_chain_linear() {
 
 #[tokio::test]
 async fn the_outbox_queues_one_delivery_per_subscribed_active_hook() {
-    on_every_backend("outbox", |url| async move {
-        let w = world(&url).await;
+    in_world("outbox", |w| async move {
         let s = &w.store;
         let stages = w
             .webhook(
@@ -1615,8 +1593,7 @@ async fn every_text(pool: &AnyPool) -> Vec<(String, String)> {
 
 #[tokio::test]
 async fn erasure_leaves_only_a_tombstone_and_the_chain_verifies() {
-    on_every_backend("erasure", |url| async move {
-        let w = world(&url).await;
+    in_world("erasure", |w| async move {
         let s = &w.store;
         w.webhook(
             "https://a.example.com",
@@ -1685,10 +1662,7 @@ async fn erasure_leaves_only_a_tombstone_and_the_chain_verifies() {
             .await
             .unwrap();
         w.pass_to(&app.id, "onsite", 140).await;
-        let i = s
-            .schedule_interview(&w.org, &app.id, &panel(&w.iv1, &w.iv2), &w.recruiter, 150)
-            .await
-            .unwrap();
+        let i = w.interview(&app.id, 150).await;
         s.reschedule_interview(
             &w.org,
             &i.id,
@@ -1821,8 +1795,7 @@ async fn erasure_leaves_only_a_tombstone_and_the_chain_verifies() {
 
 #[tokio::test]
 async fn retention_finds_candidates_idle_past_the_limit_with_nothing_open() {
-    on_every_backend("retention", |url| async move {
-        let w = world(&url).await;
+    in_world("retention", |w| async move {
         let s = &w.store;
         s.set_retention(&w.org, 30, &w.admin, 0).await.unwrap();
         let idle = w.candidate("Old", "old@example.com", DAY).await;

@@ -3,8 +3,9 @@
 use hireloop_hiring::roles::Role;
 use serde::Serialize;
 use serde_json::json;
-use sqlx::Row;
-use sqlx::any::AnyRow;
+use sqlx::any::{AnyArguments, AnyRow};
+use sqlx::query::Query;
+use sqlx::{Any, Row};
 
 use super::orgs::ensure_member;
 use super::{Keyset, OrgTx, Page, Paged, enum_col, fetch_in_org, flag, subject, taken};
@@ -124,6 +125,22 @@ fn detail(new: &NewRequisition<'_>) -> serde_json::Value {
     })
 }
 
+/// Binds a requisition's settings, in `NewRequisition`'s field order, as the query's next
+/// arguments (the insert and the edit write the same columns).
+fn bind_settings<'q>(
+    query: Query<'q, Any, AnyArguments>,
+    new: &NewRequisition<'_>,
+) -> Query<'q, Any, AnyArguments> {
+    query
+        .bind(new.title)
+        .bind(new.pipeline_id)
+        .bind(new.level_min)
+        .bind(new.level_max)
+        .bind(new.region)
+        .bind(new.language)
+        .bind(i64::from(new.blind_first_stage))
+}
+
 impl Store {
     /// Opens a requisition.
     pub async fn create_requisition(
@@ -135,24 +152,18 @@ impl Store {
     ) -> Result<Requisition, StoreError> {
         let mut tx = self.org_tx(org_id, by, now_ms).await?;
         let id = new_id();
-        sqlx::query(
+        let insert = sqlx::query(
             "INSERT INTO requisitions (id, org_id, title, pipeline_id, level_min, level_max, \
                  region, language, blind_first_stage, status, created_by, created_ms) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'open', $10, $11)",
         )
         .bind(&id)
-        .bind(org_id)
-        .bind(new.title)
-        .bind(new.pipeline_id)
-        .bind(new.level_min)
-        .bind(new.level_max)
-        .bind(new.region)
-        .bind(new.language)
-        .bind(i64::from(new.blind_first_stage))
-        .bind(by)
-        .bind(now_ms)
-        .execute(tx.conn())
-        .await?;
+        .bind(org_id);
+        bind_settings(insert, new)
+            .bind(by)
+            .bind(now_ms)
+            .execute(tx.conn())
+            .await?;
         tx.audit(
             "requisition.created",
             &subject("requisition", &id),
@@ -181,22 +192,16 @@ impl Store {
                 "the requisition is closed; reopen a new one instead of editing it".to_owned(),
             ));
         }
-        sqlx::query(
+        let update = sqlx::query(
             "UPDATE requisitions SET title = $1, pipeline_id = $2, level_min = $3, \
                  level_max = $4, region = $5, language = $6, blind_first_stage = $7 \
              WHERE id = $8 AND org_id = $9",
-        )
-        .bind(new.title)
-        .bind(new.pipeline_id)
-        .bind(new.level_min)
-        .bind(new.level_max)
-        .bind(new.region)
-        .bind(new.language)
-        .bind(i64::from(new.blind_first_stage))
-        .bind(requisition_id)
-        .bind(org_id)
-        .execute(tx.conn())
-        .await?;
+        );
+        bind_settings(update, new)
+            .bind(requisition_id)
+            .bind(org_id)
+            .execute(tx.conn())
+            .await?;
         tx.audit(
             "requisition.edited",
             &subject("requisition", requisition_id),

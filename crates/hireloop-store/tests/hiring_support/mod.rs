@@ -4,11 +4,14 @@
 
 #![allow(dead_code)]
 
+use std::future::Future;
+
 use hireloop_hiring::roles::Role;
 use hireloop_hiring::webhook::EventKind;
 use hireloop_store::{
-    Application, Backend, Candidate, ChainStatus, NewCandidate, NewDecision, NewInterview,
-    NewOffer, NewRequisition, PanelSeat, ScorecardDraft, Store, StoreError, VisitOutcome, Webhook,
+    Application, Backend, Candidate, ChainStatus, Interview, NewCandidate, NewDecision,
+    NewInterview, NewOffer, NewRequisition, PanelSeat, ScorecardDraft, Store, StoreError,
+    VisitOutcome, Webhook,
 };
 use serde_json::{Value, json};
 use sqlx::any::AnyPoolOptions;
@@ -79,6 +82,19 @@ pub struct World {
     pub iv1: String,
     pub iv2: String,
     pub req: String,
+}
+
+/// Runs one case in a fresh [`World`] on every backend.
+pub async fn in_world<F, Fut>(case: &str, body: F)
+where
+    F: Fn(World) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    on_every_backend(case, |url| {
+        let body = &body;
+        async move { body(world(&url).await).await }
+    })
+    .await;
 }
 
 /// Opens the case's database and sets up the [`World`]: an admin creates the organisation at
@@ -170,6 +186,20 @@ impl World {
                 stage,
                 VisitOutcome::Passed,
                 &self.manager,
+                at_ms,
+            )
+            .await
+            .unwrap()
+    }
+
+    /// The recruiter schedules the day-10 onsite round (`panel(iv1, iv2)`) at `at_ms`.
+    pub async fn interview(&self, application_id: &str, at_ms: i64) -> Interview {
+        self.store
+            .schedule_interview(
+                &self.org,
+                application_id,
+                &panel(&self.iv1, &self.iv2),
+                &self.recruiter,
                 at_ms,
             )
             .await
