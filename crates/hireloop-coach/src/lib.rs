@@ -58,6 +58,9 @@ pub struct Coach<'c> {
     /// Concept ids shared by many questions (such as the parts of a STAR story): they show an
     /// answer has the right shape, not that it answers this question.
     generic_concepts: HashSet<&'c str>,
+    /// The resume screener, compiled on first use and kept: building its term automaton costs
+    /// more than screening a resume.
+    screener: OnceLock<resume::Screener>,
 }
 
 /// Caps on the overall score when an answer games the rubric or cannot be judged.
@@ -99,7 +102,14 @@ impl<'c> Coach<'c> {
             signal_ids: lex.signals.iter().map(|s| s.id.as_str()).collect(),
             negation: Negation::new(&lex.negation_en, &lex.negation_zh),
             concepts,
+            screener: OnceLock::new(),
         }
+    }
+
+    /// The resume screener for this coach's content, built once.
+    pub fn screener(&self) -> &resume::Screener {
+        self.screener
+            .get_or_init(|| resume::Screener::new(self.content))
     }
 
     /// Grades an answer to a question of the bank.

@@ -3,7 +3,7 @@
 
 use hireloop_coach::Coach;
 use hireloop_coach::grade::Grade;
-use hireloop_coach::resume::{DocKind, Screener, Screening, Suggestion, YearMonth};
+use hireloop_coach::resume::{DocKind, Screening, Suggestion, YearMonth};
 use hireloop_core::Content;
 use hireloop_core::content::{AnswerKey, Question};
 
@@ -32,7 +32,7 @@ pub fn grade_item(
         ItemKind::Resume => {
             let text = text_of(item, answer, "the text of a resume")?;
             let round = plan.round_of(item_key);
-            Ok(grade_resume(content, round, item, text, now_ms))
+            Ok(grade_resume(coach, content, round, item, text, now_ms))
         }
         ItemKind::Keyed => {
             let q = question_of(content, item)?;
@@ -273,6 +273,7 @@ fn resume_scores(s: &Screening) -> [(&'static str, f64); 3] {
 }
 
 fn grade_resume(
+    coach: &Coach<'_>,
     content: &Content,
     round: Option<&PracticeRound>,
     item: &PracticeItem,
@@ -281,7 +282,9 @@ fn grade_resume(
 ) -> ItemFeedback {
     let (year, month) = year_month(now_ms);
     let as_of = YearMonth::new(year, month).unwrap_or(YearMonth { year, month: 1 });
-    let s = Screener::new(content).screen_text(DocKind::Text, text.to_string(), as_of);
+    let s = coach
+        .screener()
+        .screen_text(DocKind::Text, text.to_string(), as_of);
     let all = resume_scores(&s);
     let weight_of = |d: &str| {
         round.and_then(|r| {

@@ -7,6 +7,7 @@
 //! cargo bench -p hireloop --bench load -- submit --rate 2000 --seconds 10
 //! cargo bench -p hireloop --bench load -- pages --rate 1000
 //! cargo bench -p hireloop --bench load -- burst --rate 20000 --seconds 30
+//! cargo bench -p hireloop --bench load -- submit --max-connections 4   # the store's pool size
 //! ```
 //!
 //! The server runs in this process on a 2-thread runtime with an SQLite file in a temporary
@@ -56,7 +57,7 @@ struct Fixture {
     _dir: tempfile::TempDir,
 }
 
-fn fixture(loops: usize) -> Fixture {
+fn fixture(loops: usize, max_connections: u32) -> Fixture {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("load.db").display());
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -69,7 +70,7 @@ fn fixture(loops: usize) -> Fixture {
         let store = Store::open_with(
             &url,
             &StoreOptions {
-                max_connections: 8,
+                max_connections,
                 migrate: true,
                 ..StoreOptions::default()
             },
@@ -340,12 +341,14 @@ fn main() {
         .collect();
     let all = which.is_empty();
     let connections = arg(&args, "--connections", 256.0) as usize;
+    // The store's pool: each SQLite connection is a thread of its own on these 2 cores.
+    let pool = arg(&args, "--max-connections", 8.0) as u32;
 
     if all || which.contains(&"submit") {
         let rate = arg(&args, "--rate", 2000.0);
         let seconds = arg(&args, "--seconds", 10.0);
         let count = (rate * seconds) as usize;
-        let f = fixture(count / 20 + 10);
+        let f = fixture(count / 20 + 10, pool);
         let jobs = submit_jobs(&f, count);
         let (mut tally, elapsed) = run(&f.base, &jobs, rate, connections);
         report("submit (coach grading)", rate, &mut tally, elapsed);
@@ -354,7 +357,7 @@ fn main() {
     if all || which.contains(&"pages") {
         let rate = arg(&args, "--rate", 1000.0);
         let seconds = arg(&args, "--seconds", 10.0);
-        let f = fixture(40);
+        let f = fixture(40, pool);
         let jobs: Vec<Job> = (0..(rate * seconds) as usize)
             .map(|i| {
                 let (token, _, loop_id, key, _) = &f.items[i % f.items.len()];
@@ -380,7 +383,7 @@ fn main() {
         let rate = arg(&args, "--rate", 20_000.0);
         let seconds = arg(&args, "--seconds", 30.0);
         let count = (rate * seconds) as usize;
-        let f = fixture(count / 20 + 10);
+        let f = fixture(count / 20 + 10, pool);
         let jobs = submit_jobs(&f, count);
         let (mut tally, elapsed) = run(&f.base, &jobs, rate, connections.max(4096));
         report("burst (10x)", rate, &mut tally, elapsed);
