@@ -26,6 +26,10 @@ use hireloop_practice::{ItemKind, Language, PracticeSetup};
 use hireloop_store::{NewUser, Store, StoreOptions};
 use hireloop_web::{AppState, Settings, service};
 
+/// The same allocator as the `hireloop` binary, so the bench measures what runs.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const ANSWER: &str = "I would start from both sides of the marketplace. Buyers: conversion from \
     3% to 3.3% is a 10% lift, worth 2.4 M orders a day at 80 M daily visitors. Merchants: take \
     rate and GMV per merchant, with a guardrail on refund rate. I would A/B test for two weeks, \

@@ -9,6 +9,11 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// The allocator: the server's hot paths make many short-lived allocations, where mimalloc is
+/// markedly cheaper than the system allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// A command that ran and found problems it has already reported: exit 1 without another message.
 #[derive(Debug)]
 pub struct Reported;
