@@ -31,7 +31,13 @@ const ORG: &str = "/api/orgs/acme";
 
 async fn team(app: &App) -> Team {
     let (_, admin) = app.user("Admin").await;
-    let created = app.post("/api/orgs", &admin, json!({ "name": "Acme", "slug": "acme" })).await;
+    let created = app
+        .post(
+            "/api/orgs",
+            &admin,
+            json!({ "name": "Acme", "slug": "acme" }),
+        )
+        .await;
     expect(&created, StatusCode::CREATED);
     let mut ids = Vec::new();
     let mut tokens = Vec::new();
@@ -45,7 +51,11 @@ async fn team(app: &App) -> Team {
     ] {
         let (user, token) = app.user(name).await;
         let added = app
-            .post(&format!("{ORG}/members"), &admin, json!({ "email": user.email, "role": role }))
+            .post(
+                &format!("{ORG}/members"),
+                &admin,
+                json!({ "email": user.email, "role": role }),
+            )
             .await;
         expect(&added, StatusCode::CREATED);
         ids.push(user.id);
@@ -103,7 +113,9 @@ fn panels(t: &Team) -> Vec<(String, Vec<(String, String)>)> {
 
 /// A scorecard rating every dimension of the interview's kit `rating`.
 async fn card(app: &App, interview: &str, token: &str, rating: u8) -> Value {
-    let kit = app.get(&format!("{ORG}/interviews/{interview}/kit"), token).await;
+    let kit = app
+        .get(&format!("{ORG}/interviews/{interview}/kit"), token)
+        .await;
     expect(&kit, StatusCode::OK);
     let mut ratings = serde_json::Map::new();
     let mut notes = serde_json::Map::new();
@@ -111,7 +123,10 @@ async fn card(app: &App, interview: &str, token: &str, rating: u8) -> Value {
         let id = d["dimension"].as_str().unwrap().to_owned();
         ratings.insert(id.clone(), json!(rating));
         if rating == 1 || rating == 4 {
-            notes.insert(id, json!("The candidate showed this clearly with a concrete example."));
+            notes.insert(
+                id,
+                json!("The candidate showed this clearly with a concrete example."),
+            );
         }
     }
     json!({
@@ -124,14 +139,29 @@ async fn card(app: &App, interview: &str, token: &str, rating: u8) -> Value {
 
 /// Adds a candidate, applies them and schedules every round; returns (candidate, application,
 /// interviews by round).
-async fn candidate(app: &App, t: &Team, req: &str, name: &str, email: &str, user: Option<&str>) -> (String, String, Vec<(String, String, Vec<(String, String)>)>) {
+async fn candidate(
+    app: &App,
+    t: &Team,
+    req: &str,
+    name: &str,
+    email: &str,
+    user: Option<&str>,
+) -> (String, String, Vec<(String, String, Vec<(String, String)>)>) {
     let c = app
-        .post(&format!("{ORG}/candidates"), &t.recruiter, json!({ "name": name, "email": email, "user_id": user }))
+        .post(
+            &format!("{ORG}/candidates"),
+            &t.recruiter,
+            json!({ "name": name, "email": email, "user_id": user }),
+        )
         .await;
     expect(&c, StatusCode::CREATED);
     let cid = c.str("/id");
     let a = app
-        .post(&format!("{ORG}/requisitions/{req}/applications"), &t.recruiter, json!({ "candidate_id": cid }))
+        .post(
+            &format!("{ORG}/requisitions/{req}/applications"),
+            &t.recruiter,
+            json!({ "candidate_id": cid }),
+        )
         .await;
     expect(&a, StatusCode::CREATED);
     let aid = a.str("/id");
@@ -175,28 +205,57 @@ async fn a_team_takes_candidates_from_application_to_decision() {
     assert_eq!(bad.json()["error"]["field"], "level_max");
     for (id, role) in [(&t.recruiter_id, "recruiter"), (&t.hm_id, "hiring_manager")] {
         let added = app
-            .post(&format!("{ORG}/requisitions/{req}/team"), &t.admin, json!({ "user_id": id, "role": role }))
+            .post(
+                &format!("{ORG}/requisitions/{req}/team"),
+                &t.admin,
+                json!({ "user_id": id, "role": role }),
+            )
             .await;
         expect(&added, StatusCode::OK);
     }
     // The admin administers but does not run loops.
-    let c = app.post(&format!("{ORG}/candidates"), &t.admin, json!({ "name": "X", "email": "x@example.com" })).await;
+    let c = app
+        .post(
+            &format!("{ORG}/candidates"),
+            &t.admin,
+            json!({ "name": "X", "email": "x@example.com" }),
+        )
+        .await;
     expect(&c, StatusCode::CREATED);
     let c_id = c.str("/id");
-    let refused = app.post(&format!("{ORG}/requisitions/{req}/applications"), &t.int1, json!({ "candidate_id": c_id })).await;
+    let refused = app
+        .post(
+            &format!("{ORG}/requisitions/{req}/applications"),
+            &t.int1,
+            json!({ "candidate_id": c_id }),
+        )
+        .await;
     expect(&refused, StatusCode::FORBIDDEN);
     assert!(refused.str("/error/message").contains("candidate_create"));
 
     // Ada applies; an interviewer not yet assigned cannot see her.
     let c = app
-        .post(&format!("{ORG}/candidates"), &t.recruiter, json!({ "name": "Ada Lovelace", "email": "ada@example.org", "user_id": t.cand_id }))
+        .post(
+            &format!("{ORG}/candidates"),
+            &t.recruiter,
+            json!({ "name": "Ada Lovelace", "email": "ada@example.org", "user_id": t.cand_id }),
+        )
         .await;
     expect(&c, StatusCode::CREATED);
     let ada = c.str("/id");
-    let a = app.post(&format!("{ORG}/requisitions/{req}/applications"), &t.recruiter, json!({ "candidate_id": ada })).await;
+    let a = app
+        .post(
+            &format!("{ORG}/requisitions/{req}/applications"),
+            &t.recruiter,
+            json!({ "candidate_id": ada }),
+        )
+        .await;
     expect(&a, StatusCode::CREATED);
     let ada_app = a.str("/id");
-    expect(&app.get(&format!("{ORG}/candidates/{ada}"), &t.int1).await, StatusCode::FORBIDDEN);
+    expect(
+        &app.get(&format!("{ORG}/candidates/{ada}"), &t.int1).await,
+        StatusCode::FORBIDDEN,
+    );
     let resume = app
         .post(&format!("{ORG}/candidates/{ada}/resumes"), &t.recruiter, json!({ "text": "Ada Lovelace, ada@example.org\nProduct manager at Example, 2019–present. Led checkout redesign; conversion up 12% for 3 million users." }))
         .await;
@@ -221,9 +280,20 @@ async fn a_team_takes_candidates_from_application_to_decision() {
     assert_eq!(seen.json()["blind"], true);
     assert!(seen.str("/name").starts_with("Candidate "), "{}", seen.text);
     assert!(seen.json()["email"].is_null());
-    assert_eq!(app.get(&format!("{ORG}/candidates/{ada}"), &t.recruiter).await.str("/name"), "Ada Lovelace");
-    let redacted = app.get(&format!("{ORG}/candidates/{ada}/resumes"), &t.int1).await;
-    assert!(!redacted.text.contains("ada@example.org"), "{}", redacted.text);
+    assert_eq!(
+        app.get(&format!("{ORG}/candidates/{ada}"), &t.recruiter)
+            .await
+            .str("/name"),
+        "Ada Lovelace"
+    );
+    let redacted = app
+        .get(&format!("{ORG}/candidates/{ada}/resumes"), &t.int1)
+        .await;
+    assert!(
+        !redacted.text.contains("ada@example.org"),
+        "{}",
+        redacted.text
+    );
 
     // A reschedule needs a reason and keeps the history; the calendar file follows.
     let (_, first_iv, _) = &interviews[0];
@@ -231,39 +301,123 @@ async fn a_team_takes_candidates_from_application_to_decision() {
     expect(&no_reason, StatusCode::UNPROCESSABLE_ENTITY);
     let moved = app.post(&format!("{ORG}/interviews/{first_iv}/reschedule"), &t.recruiter, json!({ "starts_ms": 1_899_000_000_000_i64, "ends_ms": 1_899_003_600_000_i64, "reason": "the interviewer is travelling" })).await;
     expect(&moved, StatusCode::OK);
-    let history = app.get(&format!("{ORG}/interviews/{first_iv}"), &t.recruiter).await;
-    assert!(history.json()["history"].as_array().unwrap().len() >= 2, "{}", history.text);
-    let ics = app.get(&format!("{ORG}/interviews/{first_iv}/calendar.ics"), &t.recruiter).await;
+    let history = app
+        .get(&format!("{ORG}/interviews/{first_iv}"), &t.recruiter)
+        .await;
+    assert!(
+        history.json()["history"].as_array().unwrap().len() >= 2,
+        "{}",
+        history.text
+    );
+    let ics = app
+        .get(
+            &format!("{ORG}/interviews/{first_iv}/calendar.ics"),
+            &t.recruiter,
+        )
+        .await;
     expect(&ics, StatusCode::OK);
     assert!(ics.text.starts_with("BEGIN:VCALENDAR"), "{}", ics.text);
     assert!(ics.content_type.starts_with("text/calendar"));
 
     // The candidate sees their own status, never the application's internals.
-    expect(&app.get(&format!("{ORG}/applications/{ada_app}/status"), &t.cand).await, StatusCode::OK);
-    expect(&app.get(&format!("{ORG}/applications/{ada_app}"), &t.cand).await, StatusCode::FORBIDDEN);
-    expect(&app.get(&format!("{ORG}/interviews/{first_iv}/kit"), &t.cand).await, StatusCode::FORBIDDEN);
+    expect(
+        &app.get(&format!("{ORG}/applications/{ada_app}/status"), &t.cand)
+            .await,
+        StatusCode::OK,
+    );
+    expect(
+        &app.get(&format!("{ORG}/applications/{ada_app}"), &t.cand)
+            .await,
+        StatusCode::FORBIDDEN,
+    );
+    expect(
+        &app.get(&format!("{ORG}/interviews/{first_iv}/kit"), &t.cand)
+            .await,
+        StatusCode::FORBIDDEN,
+    );
 
     // Scorecards stay hidden from a panelist until their own is in.
-    let (_, design, _) = interviews.iter().find(|(r, _, _)| r == "product-design").unwrap();
+    let (_, design, _) = interviews
+        .iter()
+        .find(|(r, _, _)| r == "product-design")
+        .unwrap();
     let int1_card = card(&app, design, &t.int1, 3).await;
-    let bad_card = app.post(&format!("{ORG}/interviews/{design}/scorecard/submit"), &t.int1, json!({ "ratings": { "structure": 4 } })).await;
+    let bad_card = app
+        .post(
+            &format!("{ORG}/interviews/{design}/scorecard/submit"),
+            &t.int1,
+            json!({ "ratings": { "structure": 4 } }),
+        )
+        .await;
     expect(&bad_card, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(bad_card.str("/error/message").contains("problem(s)"), "{}", bad_card.text);
-    expect(&app.post(&format!("{ORG}/interviews/{design}/scorecard/submit"), &t.int1, int1_card).await, StatusCode::CREATED);
-    let draft = app.put(&format!("{ORG}/interviews/{design}/scorecard"), &t.int2, json!({ "summary": "half-written" })).await;
+    assert!(
+        bad_card.str("/error/message").contains("problem(s)"),
+        "{}",
+        bad_card.text
+    );
+    expect(
+        &app.post(
+            &format!("{ORG}/interviews/{design}/scorecard/submit"),
+            &t.int1,
+            int1_card,
+        )
+        .await,
+        StatusCode::CREATED,
+    );
+    let draft = app
+        .put(
+            &format!("{ORG}/interviews/{design}/scorecard"),
+            &t.int2,
+            json!({ "summary": "half-written" }),
+        )
+        .await;
     expect(&draft, StatusCode::OK);
-    let hidden = app.get(&format!("{ORG}/applications/{ada_app}/scorecards"), &t.int2).await;
+    let hidden = app
+        .get(&format!("{ORG}/applications/{ada_app}/scorecards"), &t.int2)
+        .await;
     expect(&hidden, StatusCode::OK);
     assert_eq!(hidden.json()["others_visible"], false);
-    assert!(hidden.json()["scorecards"].as_array().unwrap().iter().all(|c| c["interviewer_id"] == t.int2_id.as_str()));
-    expect(&app.get(&format!("{ORG}/applications/{ada_app}/debrief"), &t.int2).await, StatusCode::CONFLICT);
+    assert!(
+        hidden.json()["scorecards"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["interviewer_id"] == t.int2_id.as_str())
+    );
+    expect(
+        &app.get(&format!("{ORG}/applications/{ada_app}/debrief"), &t.int2)
+            .await,
+        StatusCode::CONFLICT,
+    );
     let int2_card = card(&app, design, &t.int2, 3).await;
-    expect(&app.post(&format!("{ORG}/interviews/{design}/scorecard/submit"), &t.int2, int2_card.clone()).await, StatusCode::CREATED);
-    let again = app.post(&format!("{ORG}/interviews/{design}/scorecard/submit"), &t.int2, int2_card).await;
+    expect(
+        &app.post(
+            &format!("{ORG}/interviews/{design}/scorecard/submit"),
+            &t.int2,
+            int2_card.clone(),
+        )
+        .await,
+        StatusCode::CREATED,
+    );
+    let again = app
+        .post(
+            &format!("{ORG}/interviews/{design}/scorecard/submit"),
+            &t.int2,
+            int2_card,
+        )
+        .await;
     expect(&again, StatusCode::CONFLICT);
-    let shown = app.get(&format!("{ORG}/applications/{ada_app}/scorecards"), &t.int2).await;
+    let shown = app
+        .get(&format!("{ORG}/applications/{ada_app}/scorecards"), &t.int2)
+        .await;
     assert_eq!(shown.json()["others_visible"], true);
-    assert!(shown.json()["scorecards"].as_array().unwrap().iter().any(|c| c["interviewer_id"] == t.int1_id.as_str()));
+    assert!(
+        shown.json()["scorecards"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["interviewer_id"] == t.int1_id.as_str())
+    );
 
     // Everyone else scores.
     for (round, iv, panel) in &interviews {
@@ -272,63 +426,198 @@ async fn a_team_takes_candidates_from_application_to_decision() {
         }
         for (_, token) in panel {
             let body = card(&app, iv, token, 3).await;
-            expect(&app.post(&format!("{ORG}/interviews/{iv}/scorecard/submit"), token, body).await, StatusCode::CREATED);
+            expect(
+                &app.post(
+                    &format!("{ORG}/interviews/{iv}/scorecard/submit"),
+                    token,
+                    body,
+                )
+                .await,
+                StatusCode::CREATED,
+            );
         }
     }
-    let debrief = app.get(&format!("{ORG}/applications/{ada_app}/debrief"), &t.hm).await;
+    let debrief = app
+        .get(&format!("{ORG}/applications/{ada_app}/debrief"), &t.hm)
+        .await;
     expect(&debrief, StatusCode::OK);
-    assert_eq!(debrief.json()["decision"]["mechanical"], "hire", "{}", debrief.text);
+    assert_eq!(
+        debrief.json()["decision"]["mechanical"],
+        "hire",
+        "{}",
+        debrief.text
+    );
 
     // The decision: only the hiring manager; an override needs a reason.
-    expect(&app.post(&format!("{ORG}/applications/{ada_app}/decision"), &t.int1, json!({})).await, StatusCode::FORBIDDEN);
-    let no_reason = app.post(&format!("{ORG}/applications/{ada_app}/decision"), &t.hm, json!({ "override_decision": "reject" })).await;
+    expect(
+        &app.post(
+            &format!("{ORG}/applications/{ada_app}/decision"),
+            &t.int1,
+            json!({}),
+        )
+        .await,
+        StatusCode::FORBIDDEN,
+    );
+    let no_reason = app
+        .post(
+            &format!("{ORG}/applications/{ada_app}/decision"),
+            &t.hm,
+            json!({ "override_decision": "reject" }),
+        )
+        .await;
     expect(&no_reason, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(no_reason.json()["error"]["field"], "override_reason");
-    let decided = app.post(&format!("{ORG}/applications/{ada_app}/decision"), &t.hm, json!({})).await;
+    let decided = app
+        .post(
+            &format!("{ORG}/applications/{ada_app}/decision"),
+            &t.hm,
+            json!({}),
+        )
+        .await;
     expect(&decided, StatusCode::CREATED);
     assert_eq!(decided.str("/final_outcome"), "hire");
 
     // An offer above the band needs another person's approval, with a reason.
-    let offer = app.post(&format!("{ORG}/applications/{ada_app}/offers"), &t.recruiter, json!({ "amount": 2_000_000, "currency": "CNY", "level": "P7" })).await;
+    let offer = app
+        .post(
+            &format!("{ORG}/applications/{ada_app}/offers"),
+            &t.recruiter,
+            json!({ "amount": 2_000_000, "currency": "CNY", "level": "P7" }),
+        )
+        .await;
     expect(&offer, StatusCode::CREATED);
-    assert_eq!(offer.json()["check"]["needs_approval"], true, "{}", offer.text);
+    assert_eq!(
+        offer.json()["check"]["needs_approval"],
+        true,
+        "{}",
+        offer.text
+    );
     let offer_id = offer.str("/offer/id");
-    let early = app.post(&format!("{ORG}/offers/{offer_id}/status"), &t.recruiter, json!({ "status": "sent" })).await;
+    let early = app
+        .post(
+            &format!("{ORG}/offers/{offer_id}/status"),
+            &t.recruiter,
+            json!({ "status": "sent" }),
+        )
+        .await;
     expect(&early, StatusCode::CONFLICT);
-    expect(&app.post(&format!("{ORG}/offers/{offer_id}/approve"), &t.recruiter, json!({ "reason": "the market for this role is far above the band" })).await, StatusCode::FORBIDDEN);
-    let bare = app.post(&format!("{ORG}/offers/{offer_id}/approve"), &t.hm, json!({})).await;
+    expect(
+        &app.post(
+            &format!("{ORG}/offers/{offer_id}/approve"),
+            &t.recruiter,
+            json!({ "reason": "the market for this role is far above the band" }),
+        )
+        .await,
+        StatusCode::FORBIDDEN,
+    );
+    let bare = app
+        .post(
+            &format!("{ORG}/offers/{offer_id}/approve"),
+            &t.hm,
+            json!({}),
+        )
+        .await;
     expect(&bare, StatusCode::UNPROCESSABLE_ENTITY);
-    let approved = app.post(&format!("{ORG}/offers/{offer_id}/approve"), &t.hm, json!({ "reason": "competing offer documented; the band is a year old" })).await;
+    let approved = app
+        .post(
+            &format!("{ORG}/offers/{offer_id}/approve"),
+            &t.hm,
+            json!({ "reason": "competing offer documented; the band is a year old" }),
+        )
+        .await;
     expect(&approved, StatusCode::OK);
-    expect(&app.post(&format!("{ORG}/offers/{offer_id}/status"), &t.recruiter, json!({ "status": "sent" })).await, StatusCode::OK);
-    expect(&app.post(&format!("{ORG}/offers/{offer_id}/status"), &t.recruiter, json!({ "status": "accepted" })).await, StatusCode::OK);
-    expect(&app.post(&format!("{ORG}/applications/{ada_app}/hire"), &t.hm, json!({})).await, StatusCode::OK);
+    expect(
+        &app.post(
+            &format!("{ORG}/offers/{offer_id}/status"),
+            &t.recruiter,
+            json!({ "status": "sent" }),
+        )
+        .await,
+        StatusCode::OK,
+    );
+    expect(
+        &app.post(
+            &format!("{ORG}/offers/{offer_id}/status"),
+            &t.recruiter,
+            json!({ "status": "accepted" }),
+        )
+        .await,
+        StatusCode::OK,
+    );
+    expect(
+        &app.post(
+            &format!("{ORG}/applications/{ada_app}/hire"),
+            &t.hm,
+            json!({}),
+        )
+        .await,
+        StatusCode::OK,
+    );
 
     // Bob: the bar raiser says no, and the veto holds against any override.
-    let (bob, bob_app, bob_interviews) = candidate(&app, &t, &req, "Bob Example", "bob@example.org", None).await;
+    let (bob, bob_app, bob_interviews) =
+        candidate(&app, &t, &req, "Bob Example", "bob@example.org", None).await;
     for (round, iv, panel) in &bob_interviews {
         for (_, token) in panel {
             let rating = if round == "bar-raiser" { 1 } else { 4 };
             let body = card(&app, iv, token, rating).await;
-            expect(&app.post(&format!("{ORG}/interviews/{iv}/scorecard/submit"), token, body).await, StatusCode::CREATED);
+            expect(
+                &app.post(
+                    &format!("{ORG}/interviews/{iv}/scorecard/submit"),
+                    token,
+                    body,
+                )
+                .await,
+                StatusCode::CREATED,
+            );
         }
     }
     let overturn = app
         .post(&format!("{ORG}/applications/{bob_app}/decision"), &t.hm, json!({ "override_decision": "hire", "override_reason": "every other round was outstanding, so we disagree" }))
         .await;
     expect(&overturn, StatusCode::FORBIDDEN);
-    assert!(overturn.str("/error/message").contains("decision_overturn_veto"), "{}", overturn.text);
-    let vetoed = app.post(&format!("{ORG}/applications/{bob_app}/decision"), &t.hm, json!({})).await;
+    assert!(
+        overturn
+            .str("/error/message")
+            .contains("decision_overturn_veto"),
+        "{}",
+        overturn.text
+    );
+    let vetoed = app
+        .post(
+            &format!("{ORG}/applications/{bob_app}/decision"),
+            &t.hm,
+            json!({}),
+        )
+        .await;
     expect(&vetoed, StatusCode::CREATED);
     assert_eq!(vetoed.str("/final_outcome"), "reject");
     assert_eq!(vetoed.json()["vetoed"], true);
-    expect(&app.post(&format!("{ORG}/applications/{bob_app}/reject"), &t.recruiter, json!({ "reason": "vetoed" })).await, StatusCode::OK);
+    expect(
+        &app.post(
+            &format!("{ORG}/applications/{bob_app}/reject"),
+            &t.recruiter,
+            json!({ "reason": "vetoed" }),
+        )
+        .await,
+        StatusCode::OK,
+    );
 
     // Reports and the overdue list answer for the team.
-    let csv = app.get(&format!("{ORG}/requisitions/{req}/reports/funnel?format=csv"), &t.hm).await;
+    let csv = app
+        .get(
+            &format!("{ORG}/requisitions/{req}/reports/funnel?format=csv"),
+            &t.hm,
+        )
+        .await;
     expect(&csv, StatusCode::OK);
     assert!(csv.content_type.starts_with("text/csv"));
-    let svg = app.get(&format!("{ORG}/requisitions/{req}/reports/time_in_stage?format=svg"), &t.recruiter).await;
+    let svg = app
+        .get(
+            &format!("{ORG}/requisitions/{req}/reports/time_in_stage?format=svg"),
+            &t.recruiter,
+        )
+        .await;
     expect(&svg, StatusCode::OK);
     assert!(svg.text.contains("<svg"));
 
@@ -336,22 +625,51 @@ async fn a_team_takes_candidates_from_application_to_decision() {
     let verified = app.get(&format!("{ORG}/audit/verify"), &t.admin).await;
     expect(&verified, StatusCode::OK);
     assert!(verified.json().get("Intact").is_some(), "{}", verified.text);
-    expect(&app.delete(&format!("{ORG}/candidates/{bob}"), &t.recruiter).await, StatusCode::FORBIDDEN);
-    let erased = app.delete(&format!("{ORG}/candidates/{bob}"), &t.admin).await;
+    expect(
+        &app.delete(&format!("{ORG}/candidates/{bob}"), &t.recruiter)
+            .await,
+        StatusCode::FORBIDDEN,
+    );
+    let erased = app
+        .delete(&format!("{ORG}/candidates/{bob}"), &t.admin)
+        .await;
     expect(&erased, StatusCode::OK);
     assert_eq!(erased.str("/candidate_id"), bob);
-    expect(&app.get(&format!("{ORG}/candidates/{bob}"), &t.recruiter).await, StatusCode::NOT_FOUND);
-    expect(&app.get(&format!("{ORG}/applications/{bob_app}"), &t.recruiter).await, StatusCode::NOT_FOUND);
-    expect(&app.get(&format!("{ORG}/candidates/{bob}/export"), &t.admin).await, StatusCode::NOT_FOUND);
-    let search = app.get(&format!("{ORG}/candidates?q=bob"), &t.recruiter).await;
-    assert!(search.json()["items"].as_array().unwrap().is_empty(), "{}", search.text);
+    expect(
+        &app.get(&format!("{ORG}/candidates/{bob}"), &t.recruiter)
+            .await,
+        StatusCode::NOT_FOUND,
+    );
+    expect(
+        &app.get(&format!("{ORG}/applications/{bob_app}"), &t.recruiter)
+            .await,
+        StatusCode::NOT_FOUND,
+    );
+    expect(
+        &app.get(&format!("{ORG}/candidates/{bob}/export"), &t.admin)
+            .await,
+        StatusCode::NOT_FOUND,
+    );
+    let search = app
+        .get(&format!("{ORG}/candidates?q=bob"), &t.recruiter)
+        .await;
+    assert!(
+        search.json()["items"].as_array().unwrap().is_empty(),
+        "{}",
+        search.text
+    );
     let log = app.get(&format!("{ORG}/audit?limit=1000"), &t.admin).await;
-    assert!(!log.text.contains("Bob Example") && !log.text.contains("bob@example.org"), "personal data left in the log");
+    assert!(
+        !log.text.contains("Bob Example") && !log.text.contains("bob@example.org"),
+        "personal data left in the log"
+    );
     let verified = app.get(&format!("{ORG}/audit/verify"), &t.admin).await;
     assert!(verified.json().get("Intact").is_some(), "{}", verified.text);
 
     // Ada's data can be exported by the admin.
-    let export = app.get(&format!("{ORG}/candidates/{ada}/export"), &t.admin).await;
+    let export = app
+        .get(&format!("{ORG}/candidates/{ada}/export"), &t.admin)
+        .await;
     expect(&export, StatusCode::OK);
     assert!(export.text.contains("Ada Lovelace"));
 }
@@ -365,28 +683,84 @@ async fn an_assessment_link_is_taken_and_graded() {
         .await;
     expect(&r, StatusCode::CREATED);
     let req = r.str("/id");
-    let c = app.post(&format!("{ORG}/candidates"), &t.recruiter, json!({ "name": "Cy", "email": "cy@example.org" })).await;
-    let a = app.post(&format!("{ORG}/requisitions/{req}/applications"), &t.recruiter, json!({ "candidate_id": c.str("/id") })).await;
+    let c = app
+        .post(
+            &format!("{ORG}/candidates"),
+            &t.recruiter,
+            json!({ "name": "Cy", "email": "cy@example.org" }),
+        )
+        .await;
+    let a = app
+        .post(
+            &format!("{ORG}/requisitions/{req}/applications"),
+            &t.recruiter,
+            json!({ "candidate_id": c.str("/id") }),
+        )
+        .await;
     expect(&a, StatusCode::CREATED);
-    let link = app.post(&format!("{ORG}/applications/{}/assessments", a.str("/id")), &t.recruiter, json!({})).await;
+    let link = app
+        .post(
+            &format!("{ORG}/applications/{}/assessments", a.str("/id")),
+            &t.recruiter,
+            json!({}),
+        )
+        .await;
     expect(&link, StatusCode::CREATED);
     let path = link.str("/path");
     let view = app.call(&Method::GET, &path, None, None).await;
     expect(&view, StatusCode::OK);
-    let key = view.json()["plan"]["items"][0]["key"].as_str().unwrap().to_owned();
-    let started = app.call(&Method::POST, &format!("{path}/start"), None, Some(&json!({}))).await;
+    let key = view.json()["plan"]["items"][0]["key"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let started = app
+        .call(
+            &Method::POST,
+            &format!("{path}/start"),
+            None,
+            Some(&json!({})),
+        )
+        .await;
     expect(&started, StatusCode::OK);
     assert!(started.json()["deadline_ms"].is_i64());
-    let saved = app.call(&Method::PUT, &format!("{path}/answer"), None, Some(&json!({ "key": key, "text": "0" }))).await;
+    let saved = app
+        .call(
+            &Method::PUT,
+            &format!("{path}/answer"),
+            None,
+            Some(&json!({ "key": key, "text": "0" })),
+        )
+        .await;
     expect(&saved, StatusCode::OK);
-    let bad_key = app.call(&Method::PUT, &format!("{path}/answer"), None, Some(&json!({ "key": "nope", "text": "0" }))).await;
+    let bad_key = app
+        .call(
+            &Method::PUT,
+            &format!("{path}/answer"),
+            None,
+            Some(&json!({ "key": "nope", "text": "0" })),
+        )
+        .await;
     expect(&bad_key, StatusCode::UNPROCESSABLE_ENTITY);
-    let submitted = app.call(&Method::POST, &format!("{path}/submit"), None, Some(&json!({}))).await;
+    let submitted = app
+        .call(
+            &Method::POST,
+            &format!("{path}/submit"),
+            None,
+            Some(&json!({})),
+        )
+        .await;
     expect(&submitted, StatusCode::OK);
-    assert!(submitted.json()["result"]["score"].is_number(), "{}", submitted.text);
+    assert!(
+        submitted.json()["result"]["score"].is_number(),
+        "{}",
+        submitted.text
+    );
     // A tampered token opens nothing.
     let tampered = format!("{}x", path);
-    expect(&app.call(&Method::GET, &tampered, None, None).await, StatusCode::NOT_FOUND);
+    expect(
+        &app.call(&Method::GET, &tampered, None, None).await,
+        StatusCode::NOT_FOUND,
+    );
 }
 
 #[tokio::test]
@@ -406,7 +780,9 @@ async fn a_csv_import_is_all_or_nothing_with_every_problem_listed() {
             use tower::ServiceExt;
             let resp = router.oneshot(req).await.unwrap();
             let status = resp.status();
-            let bytes = axum::body::to_bytes(resp.into_body(), usize::MAX).await.unwrap();
+            let bytes = axum::body::to_bytes(resp.into_body(), usize::MAX)
+                .await
+                .unwrap();
             (status, String::from_utf8_lossy(&bytes).into_owned())
         }
     };
@@ -420,5 +796,9 @@ async fn a_csv_import_is_all_or_nothing_with_every_problem_listed() {
     let (status, text) = send("name,email\nAnn,ANA@example.org\nCal,cal@example.org\n").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{text}");
     let all = app.get(&format!("{ORG}/candidates"), &t.recruiter).await;
-    assert_eq!(all.json()["items"].as_array().unwrap().len(), 2, "nothing of a refused file is kept");
+    assert_eq!(
+        all.json()["items"].as_array().unwrap().len(),
+        2,
+        "nothing of a refused file is kept"
+    );
 }

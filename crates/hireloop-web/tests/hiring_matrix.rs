@@ -17,7 +17,9 @@ use std::collections::BTreeSet;
 use axum::http::{Method, StatusCode};
 use hireloop_hiring::roles::{self, Action, Relation, Role};
 use hireloop_hiring::webhook::EventKind;
-use hireloop_store::{NewCandidate, NewDecision, NewInterview, NewOffer, NewRequisition, PanelSeat, User};
+use hireloop_store::{
+    NewCandidate, NewDecision, NewInterview, NewOffer, NewRequisition, PanelSeat, User,
+};
 use hiring_support::App;
 use serde_json::{Value, json};
 
@@ -50,61 +52,331 @@ use Kind::*;
 const TABLE: &[(&str, &str, Option<Action>, Kind)] = &[
     ("POST", "/orgs", None, NoOrg),
     ("GET", "/orgs", None, NoOrg),
-    ("GET", "/orgs/{org}/members", Some(Action::MemberManage), Org),
-    ("POST", "/orgs/{org}/members", Some(Action::MemberManage), Org),
-    ("PUT", "/orgs/{org}/members/{user}", Some(Action::MemberManage), Org),
-    ("DELETE", "/orgs/{org}/members/{user}", Some(Action::MemberManage), Org),
-    ("GET", "/orgs/{org}/requisitions", Some(Action::RequisitionView), Org),
-    ("POST", "/orgs/{org}/requisitions", Some(Action::RequisitionCreate), Org),
-    ("GET", "/orgs/{org}/requisitions/{id}", Some(Action::RequisitionView), Req),
-    ("PUT", "/orgs/{org}/requisitions/{id}", Some(Action::RequisitionEdit), Req),
-    ("POST", "/orgs/{org}/requisitions/{id}/close", Some(Action::RequisitionClose), Req),
-    ("GET", "/orgs/{org}/requisitions/{id}/team", Some(Action::RequisitionView), Req),
-    ("POST", "/orgs/{org}/requisitions/{id}/team", Some(Action::TeamManage), Req),
-    ("DELETE", "/orgs/{org}/requisitions/{id}/team/{user}", Some(Action::TeamManage), Req),
-    ("GET", "/orgs/{org}/requisitions/{id}/applications", Some(Action::CandidateView), ReqTeam),
-    ("POST", "/orgs/{org}/requisitions/{id}/applications", Some(Action::CandidateCreate), Req),
-    ("GET", "/orgs/{org}/requisitions/{id}/interviewer-load", Some(Action::InterviewSchedule), Req),
-    ("GET", "/orgs/{org}/requisitions/{id}/reports/{kind}", Some(Action::ReportView), ReqTeam),
-    ("GET", "/orgs/{org}/candidates", Some(Action::CandidateView), Org),
-    ("POST", "/orgs/{org}/candidates", Some(Action::CandidateCreate), Org),
-    ("POST", "/orgs/{org}/candidates/import", Some(Action::CandidateImport), Org),
-    ("GET", "/orgs/{org}/candidates/{id}", Some(Action::CandidateView), Cand),
-    ("DELETE", "/orgs/{org}/candidates/{id}", Some(Action::CandidateErase), Cand),
-    ("GET", "/orgs/{org}/candidates/{id}/resumes", Some(Action::ResumeView), Cand),
-    ("POST", "/orgs/{org}/candidates/{id}/resumes", Some(Action::CandidateCreate), Cand),
-    ("GET", "/orgs/{org}/candidates/{id}/export", Some(Action::CandidateExport), Cand),
-    ("GET", "/orgs/{org}/applications/{id}", Some(Action::CandidateView), App),
-    ("GET", "/orgs/{org}/applications/{id}/status", Some(Action::OwnApplicationView), App),
-    ("POST", "/orgs/{org}/applications/{id}/move", Some(Action::ApplicationMove), App),
-    ("POST", "/orgs/{org}/applications/{id}/reject", Some(Action::ApplicationReject), App),
-    ("POST", "/orgs/{org}/applications/{id}/withdraw", Some(Action::ApplicationWithdraw), App),
-    ("POST", "/orgs/{org}/applications/{id}/hire", Some(Action::DecisionDecide), App),
-    ("POST", "/orgs/{org}/applications/{id}/assessments", Some(Action::AssessmentLinkSend), App),
-    ("GET", "/orgs/{org}/applications/{id}/interviews", Some(Action::ScheduleView), App),
-    ("POST", "/orgs/{org}/applications/{id}/interviews", Some(Action::InterviewSchedule), App),
-    ("GET", "/orgs/{org}/applications/{id}/scorecards", Some(Action::ScorecardViewOthers), App),
-    ("GET", "/orgs/{org}/applications/{id}/debrief", Some(Action::DebriefView), App),
-    ("GET", "/orgs/{org}/applications/{id}/decision", Some(Action::DebriefView), App),
-    ("POST", "/orgs/{org}/applications/{id}/decision", Some(Action::DecisionDecide), App),
-    ("GET", "/orgs/{org}/applications/{id}/offers", Some(Action::OfferPropose), App),
-    ("POST", "/orgs/{org}/applications/{id}/offers", Some(Action::OfferPropose), App),
-    ("GET", "/orgs/{org}/interviews/{id}", Some(Action::ScheduleView), Interview),
-    ("POST", "/orgs/{org}/interviews/{id}/reschedule", Some(Action::InterviewReschedule), Interview),
-    ("POST", "/orgs/{org}/interviews/{id}/cancel", Some(Action::InterviewCancel), Interview),
-    ("GET", "/orgs/{org}/interviews/{id}/calendar.ics", Some(Action::ScheduleView), Interview),
-    ("GET", "/orgs/{org}/interviews/{id}/kit", Some(Action::KitView), Interview),
-    ("GET", "/orgs/{org}/interviews/{id}/scorecard", Some(Action::ScorecardSubmit), Interview),
-    ("PUT", "/orgs/{org}/interviews/{id}/scorecard", Some(Action::ScorecardSubmit), Interview),
-    ("POST", "/orgs/{org}/interviews/{id}/scorecard/submit", Some(Action::ScorecardSubmit), Interview),
-    ("GET", "/orgs/{org}/scorecards/overdue", Some(Action::ReportView), Org),
-    ("POST", "/orgs/{org}/offers/{id}/approve", Some(Action::OfferApprove), Offer),
-    ("POST", "/orgs/{org}/offers/{id}/status", Some(Action::OfferPropose), Offer),
+    (
+        "GET",
+        "/orgs/{org}/members",
+        Some(Action::MemberManage),
+        Org,
+    ),
+    (
+        "POST",
+        "/orgs/{org}/members",
+        Some(Action::MemberManage),
+        Org,
+    ),
+    (
+        "PUT",
+        "/orgs/{org}/members/{user}",
+        Some(Action::MemberManage),
+        Org,
+    ),
+    (
+        "DELETE",
+        "/orgs/{org}/members/{user}",
+        Some(Action::MemberManage),
+        Org,
+    ),
+    (
+        "GET",
+        "/orgs/{org}/requisitions",
+        Some(Action::RequisitionView),
+        Org,
+    ),
+    (
+        "POST",
+        "/orgs/{org}/requisitions",
+        Some(Action::RequisitionCreate),
+        Org,
+    ),
+    (
+        "GET",
+        "/orgs/{org}/requisitions/{id}",
+        Some(Action::RequisitionView),
+        Req,
+    ),
+    (
+        "PUT",
+        "/orgs/{org}/requisitions/{id}",
+        Some(Action::RequisitionEdit),
+        Req,
+    ),
+    (
+        "POST",
+        "/orgs/{org}/requisitions/{id}/close",
+        Some(Action::RequisitionClose),
+        Req,
+    ),
+    (
+        "GET",
+        "/orgs/{org}/requisitions/{id}/team",
+        Some(Action::RequisitionView),
+        Req,
+    ),
+    (
+        "POST",
+        "/orgs/{org}/requisitions/{id}/team",
+        Some(Action::TeamManage),
+        Req,
+    ),
+    (
+        "DELETE",
+        "/orgs/{org}/requisitions/{id}/team/{user}",
+        Some(Action::TeamManage),
+        Req,
+    ),
+    (
+        "GET",
+        "/orgs/{org}/requisitions/{id}/applications",
+        Some(Action::CandidateView),
+        ReqTeam,
+    ),
+    (
+        "POST",
+        "/orgs/{org}/requisitions/{id}/applications",
+        Some(Action::CandidateCreate),
+        Req,
+    ),
+    (
+        "GET",
+        "/orgs/{org}/requisitions/{id}/interviewer-load",
+        Some(Action::InterviewSchedule),
+        Req,
+    ),
+    (
+        "GET",
+        "/orgs/{org}/requisitions/{id}/reports/{kind}",
+        Some(Action::ReportView),
+        ReqTeam,
+    ),
+    (
+        "GET",
+        "/orgs/{org}/candidates",
+        Some(Action::CandidateView),
+        Org,
+    ),
+    (
+        "POST",
+        "/orgs/{org}/candidates",
+        Some(Action::CandidateCreate),
+        Org,
+    ),
+    (
+        "POST",
+        "/orgs/{org}/candidates/import",
+        Some(Action::CandidateImport),
+        Org,
+    ),
+    (
+        "GET",
+        "/orgs/{org}/candidates/{id}",
+        Some(Action::CandidateView),
+        Cand,
+    ),
+    (
+        "DELETE",
+        "/orgs/{org}/candidates/{id}",
+        Some(Action::CandidateErase),
+        Cand,
+    ),
+    (
+        "GET",
+        "/orgs/{org}/candidates/{id}/resumes",
+        Some(Action::ResumeView),
+        Cand,
+    ),
+    (
+        "POST",
+        "/orgs/{org}/candidates/{id}/resumes",
+        Some(Action::CandidateCreate),
+        Cand,
+    ),
+    (
+        "GET",
+        "/orgs/{org}/candidates/{id}/export",
+        Some(Action::CandidateExport),
+        Cand,
+    ),
+    (
+        "GET",
+        "/orgs/{org}/applications/{id}",
+        Some(Action::CandidateView),
+        App,
+    ),
+    (
+        "GET",
+        "/orgs/{org}/applications/{id}/status",
+        Some(Action::OwnApplicationView),
+        App,
+    ),
+    (
+        "POST",
+        "/orgs/{org}/applications/{id}/move",
+        Some(Action::ApplicationMove),
+        App,
+    ),
+    (
+        "POST",
+        "/orgs/{org}/applications/{id}/reject",
+        Some(Action::ApplicationReject),
+        App,
+    ),
+    (
+        "POST",
+        "/orgs/{org}/applications/{id}/withdraw",
+        Some(Action::ApplicationWithdraw),
+        App,
+    ),
+    (
+        "POST",
+        "/orgs/{org}/applications/{id}/hire",
+        Some(Action::DecisionDecide),
+        App,
+    ),
+    (
+        "POST",
+        "/orgs/{org}/applications/{id}/assessments",
+        Some(Action::AssessmentLinkSend),
+        App,
+    ),
+    (
+        "GET",
+        "/orgs/{org}/applications/{id}/interviews",
+        Some(Action::ScheduleView),
+        App,
+    ),
+    (
+        "POST",
+        "/orgs/{org}/applications/{id}/interviews",
+        Some(Action::InterviewSchedule),
+        App,
+    ),
+    (
+        "GET",
+        "/orgs/{org}/applications/{id}/scorecards",
+        Some(Action::ScorecardViewOthers),
+        App,
+    ),
+    (
+        "GET",
+        "/orgs/{org}/applications/{id}/debrief",
+        Some(Action::DebriefView),
+        App,
+    ),
+    (
+        "GET",
+        "/orgs/{org}/applications/{id}/decision",
+        Some(Action::DebriefView),
+        App,
+    ),
+    (
+        "POST",
+        "/orgs/{org}/applications/{id}/decision",
+        Some(Action::DecisionDecide),
+        App,
+    ),
+    (
+        "GET",
+        "/orgs/{org}/applications/{id}/offers",
+        Some(Action::OfferPropose),
+        App,
+    ),
+    (
+        "POST",
+        "/orgs/{org}/applications/{id}/offers",
+        Some(Action::OfferPropose),
+        App,
+    ),
+    (
+        "GET",
+        "/orgs/{org}/interviews/{id}",
+        Some(Action::ScheduleView),
+        Interview,
+    ),
+    (
+        "POST",
+        "/orgs/{org}/interviews/{id}/reschedule",
+        Some(Action::InterviewReschedule),
+        Interview,
+    ),
+    (
+        "POST",
+        "/orgs/{org}/interviews/{id}/cancel",
+        Some(Action::InterviewCancel),
+        Interview,
+    ),
+    (
+        "GET",
+        "/orgs/{org}/interviews/{id}/calendar.ics",
+        Some(Action::ScheduleView),
+        Interview,
+    ),
+    (
+        "GET",
+        "/orgs/{org}/interviews/{id}/kit",
+        Some(Action::KitView),
+        Interview,
+    ),
+    (
+        "GET",
+        "/orgs/{org}/interviews/{id}/scorecard",
+        Some(Action::ScorecardSubmit),
+        Interview,
+    ),
+    (
+        "PUT",
+        "/orgs/{org}/interviews/{id}/scorecard",
+        Some(Action::ScorecardSubmit),
+        Interview,
+    ),
+    (
+        "POST",
+        "/orgs/{org}/interviews/{id}/scorecard/submit",
+        Some(Action::ScorecardSubmit),
+        Interview,
+    ),
+    (
+        "GET",
+        "/orgs/{org}/scorecards/overdue",
+        Some(Action::ReportView),
+        Org,
+    ),
+    (
+        "POST",
+        "/orgs/{org}/offers/{id}/approve",
+        Some(Action::OfferApprove),
+        Offer,
+    ),
+    (
+        "POST",
+        "/orgs/{org}/offers/{id}/status",
+        Some(Action::OfferPropose),
+        Offer,
+    ),
     ("GET", "/orgs/{org}/audit", Some(Action::AuditView), Org),
-    ("GET", "/orgs/{org}/audit/verify", Some(Action::AuditVerify), Org),
-    ("GET", "/orgs/{org}/webhooks", Some(Action::WebhookManage), Org),
-    ("POST", "/orgs/{org}/webhooks", Some(Action::WebhookManage), Org),
-    ("POST", "/orgs/{org}/webhooks/{id}/disable", Some(Action::WebhookManage), Org),
+    (
+        "GET",
+        "/orgs/{org}/audit/verify",
+        Some(Action::AuditVerify),
+        Org,
+    ),
+    (
+        "GET",
+        "/orgs/{org}/webhooks",
+        Some(Action::WebhookManage),
+        Org,
+    ),
+    (
+        "POST",
+        "/orgs/{org}/webhooks",
+        Some(Action::WebhookManage),
+        Org,
+    ),
+    (
+        "POST",
+        "/orgs/{org}/webhooks/{id}/disable",
+        Some(Action::WebhookManage),
+        Org,
+    ),
     ("GET", "/assess/{org}/{token}", None, Public),
     ("POST", "/assess/{org}/{token}/start", None, Public),
     ("PUT", "/assess/{org}/{token}/answer", None, Public),
@@ -117,7 +389,11 @@ fn the_table_lists_exactly_the_routed_and_documented_endpoints() {
         .iter()
         .map(|(m, p, _, _)| ((*m).to_owned(), (*p).to_owned()))
         .collect();
-    assert_eq!(table.len(), TABLE.len(), "the table lists an endpoint twice");
+    assert_eq!(
+        table.len(),
+        TABLE.len(),
+        "the table lists an endpoint twice"
+    );
     let routed: BTreeSet<(String, String)> = hireloop_web::hiring_routes()
         .into_iter()
         .map(|(m, p)| (m.to_string(), p.to_owned()))
@@ -134,7 +410,10 @@ fn the_table_lists_exactly_the_routed_and_documented_endpoints() {
 #[tokio::test]
 async fn every_endpoint_is_in_the_openapi_document() {
     let app = App::new().await;
-    let doc = app.call(&Method::GET, "/api/openapi.json", None, None).await.json();
+    let doc = app
+        .call(&Method::GET, "/api/openapi.json", None, None)
+        .await
+        .json();
     let paths = doc["paths"].as_object().expect("paths");
     for (m, p, _, _) in TABLE {
         let item = paths
@@ -193,7 +472,9 @@ async fn set(app: &App, o: &OrgFixture, actor: &User, role: Role, relation: Rela
     let s = &app.store;
     let by = &o.admin.id;
     let (helper, _) = app.user(&format!("helper {} {n}", o.slug)).await;
-    s.add_member(&o.id, &helper.id, Role::Interviewer, by, 9).await.unwrap();
+    s.add_member(&o.id, &helper.id, Role::Interviewer, by, 9)
+        .await
+        .unwrap();
     let req = s
         .create_requisition(
             &o.id,
@@ -215,7 +496,9 @@ async fn set(app: &App, o: &OrgFixture, actor: &User, role: Role, relation: Rela
         .await
         .unwrap();
     if relation == Relation::HiringTeam {
-        s.add_to_team(&o.id, &req.id, &actor.id, role, by, 12).await.unwrap();
+        s.add_to_team(&o.id, &req.id, &actor.id, role, by, 12)
+            .await
+            .unwrap();
     }
     let cand = s
         .create_candidate(
@@ -331,7 +614,10 @@ fn path_of(template: &str, slug: &str, kind: Kind, set: &Set, helper: &str) -> S
             .replace("{kind}", "funnel")
             .replace("{token}", "not-a-token")
     )
-    .replace("/interviewer-load", "/interviewer-load?from=0&to=9999999999999")
+    .replace(
+        "/interviewer-load",
+        "/interviewer-load?from=0&to=9999999999999",
+    )
 }
 
 /// A plausible body for each endpoint that takes one (allowed calls should get past parsing).
@@ -412,7 +698,14 @@ async fn every_role_and_relation_gets_exactly_what_the_policy_grants() {
         }
         for (method, template, action, kind) in TABLE {
             let Some(action) = action else { continue };
-            let s = set(&app, &o, &actor, role.unwrap_or(Role::Interviewer), *relation).await;
+            let s = set(
+                &app,
+                &o,
+                &actor,
+                role.unwrap_or(Role::Interviewer),
+                *relation,
+            )
+            .await;
             let path = path_of(template, &o.slug, *kind, &s, &s.helper);
             let body = body_of(method, template, &s.helper, &s.cand);
             let method: Method = method.parse().unwrap();
@@ -429,39 +722,63 @@ async fn every_role_and_relation_gets_exactly_what_the_policy_grants() {
                 expected_allowed != refused
             };
             if std::env::var_os("MATRIX_DEBUG").is_some() && expected_allowed {
-                eprintln!("ALLOWED {} {method} {template} -> {}", role.map_or("-", Role::id), reply.status);
+                eprintln!(
+                    "ALLOWED {} {method} {template} -> {}",
+                    role.map_or("-", Role::id),
+                    reply.status
+                );
             }
             if !ok {
                 failures.push(format!(
                     "{:?} with {relation} on {method} {template}: expected {}, got {} {}",
                     role.map(Role::id),
-                    if expected_allowed { "allowed" } else { "refused" },
+                    if expected_allowed {
+                        "allowed"
+                    } else {
+                        "refused"
+                    },
                     reply.status,
                     reply.text.chars().take(200).collect::<String>()
                 ));
             }
             // A refusal by policy says why, naming the role and the action.
             if role.is_some() && !expected_allowed && reply.status == StatusCode::FORBIDDEN {
-                let message = reply.json()["error"]["message"].as_str().unwrap_or("").to_owned();
+                let message = reply.json()["error"]["message"]
+                    .as_str()
+                    .unwrap_or("")
+                    .to_owned();
                 assert!(message.contains(action.id()), "{message}");
             }
             checked += 1;
         }
     }
-    assert!(failures.is_empty(), "{} of {checked} calls disagree with the policy:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {checked} calls disagree with the policy:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[tokio::test]
 async fn organisation_less_and_public_endpoints_need_no_membership() {
     let app = App::new().await;
     let (_, token) = app.user("someone").await;
-    let created = app.post("/api/orgs", &token, json!({ "name": "Acme", "slug": "acme" })).await;
+    let created = app
+        .post(
+            "/api/orgs",
+            &token,
+            json!({ "name": "Acme", "slug": "acme" }),
+        )
+        .await;
     hiring_support::expect(&created, StatusCode::CREATED);
     assert_eq!(created.str("/role"), "admin");
     let mine = app.get("/api/orgs", &token).await;
     assert_eq!(mine.json().as_array().unwrap().len(), 1);
     // A made-up link opens nothing, and says nothing about the organisation.
-    let bogus = app.call(&Method::GET, "/api/assess/acme/not-a-token", None, None).await;
+    let bogus = app
+        .call(&Method::GET, "/api/assess/acme/not-a-token", None, None)
+        .await;
     hiring_support::expect(&bogus, StatusCode::NOT_FOUND);
 }
 
@@ -487,13 +804,19 @@ async fn another_organisations_ids_are_not_found() {
         let m: Method = method.parse().unwrap();
         let reply = app.call(&m, &path, Some(&b_admin), body.as_ref()).await;
         if reply.status != StatusCode::NOT_FOUND {
-            failures.push(format!("{method} {template}: {} {}", reply.status, reply.text));
+            failures.push(format!(
+                "{method} {template}: {} {}",
+                reply.status, reply.text
+            ));
         }
         // And org A's own URL is not found for B's admin either.
         let path_a = path_of(template, &a.slug, *kind, &s, &s.helper);
         let reply = app.call(&m, &path_a, Some(&b_admin), body.as_ref()).await;
         if reply.status != StatusCode::NOT_FOUND {
-            failures.push(format!("{method} {template} on org A: {} {}", reply.status, reply.text));
+            failures.push(format!(
+                "{method} {template} on org A: {} {}",
+                reply.status, reply.text
+            ));
         }
     }
     let _ = &b.admin;

@@ -102,8 +102,6 @@ impl utoipa::Modify for BearerAuth {
 async fn openapi() -> impl IntoResponse {
     let mut doc = ApiDoc::openapi();
     doc.merge(hiring::ApiDoc::openapi());
-    let body = doc
-        .to_pretty_json()
-        .unwrap_or_else(|_| "{}".to_owned());
+    let body = doc.to_pretty_json().unwrap_or_else(|_| "{}".to_owned());
     ([(header::CONTENT_TYPE, "application/json")], body)
 }

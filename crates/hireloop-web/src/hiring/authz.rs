@@ -125,7 +125,10 @@ pub async fn relations(
                 out.push(Relation::HiringTeam);
             }
             if matches!(object, Object::Requisition(_)) {
-                for interview in store.interviews_for(org_id, user, i64::MIN, i64::MAX).await? {
+                for interview in store
+                    .interviews_for(org_id, user, i64::MIN, i64::MAX)
+                    .await?
+                {
                     if interview.status == InterviewStatus::Cancelled {
                         continue;
                     }

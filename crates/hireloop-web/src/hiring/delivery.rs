@@ -63,9 +63,9 @@ async fn send(d: &Delivery, now_ms: i64) -> Result<u16, String> {
     let Some(rest) = d.url.strip_prefix("http://") else {
         return Err("only http:// endpoints are supported by the built-in sender".into());
     };
-    let (authority, path) = rest.split_once('/').map_or((rest, "/".to_owned()), |(a, p)| {
-        (a, format!("/{p}"))
-    });
+    let (authority, path) = rest
+        .split_once('/')
+        .map_or((rest, "/".to_owned()), |(a, p)| (a, format!("/{p}")));
     let addr = if authority.contains(':') {
         authority.to_owned()
     } else {

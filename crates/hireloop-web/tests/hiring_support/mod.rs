@@ -148,12 +148,14 @@ impl App {
 
     /// POST with JSON.
     pub async fn post(&self, path: &str, token: &str, body: Value) -> Reply {
-        self.call(&Method::POST, path, Some(token), Some(&body)).await
+        self.call(&Method::POST, path, Some(token), Some(&body))
+            .await
     }
 
     /// PUT with JSON.
     pub async fn put(&self, path: &str, token: &str, body: Value) -> Reply {
-        self.call(&Method::PUT, path, Some(token), Some(&body)).await
+        self.call(&Method::PUT, path, Some(token), Some(&body))
+            .await
     }
 
     /// DELETE.

@@ -40,7 +40,12 @@ pub struct ServeArgs {
     pub max_in_flight: usize,
     /// The secret hiring mode signs assessment links with: at least 32 bytes, the same on every
     /// process sharing the database. Without it, assessment links cannot be issued.
-    #[arg(long, env = "HIRELOOP_LINK_SECRET", value_name = "SECRET", hide_env_values = true)]
+    #[arg(
+        long,
+        env = "HIRELOOP_LINK_SECRET",
+        value_name = "SECRET",
+        hide_env_values = true
+    )]
     pub link_secret: Option<String>,
     /// Log lines as JSON (one object per line) instead of text.
     #[arg(long)]

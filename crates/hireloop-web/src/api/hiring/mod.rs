@@ -37,7 +37,10 @@ pub fn routes() -> Router<AppState> {
 
 /// Every hiring endpoint as `(method, path under /api)`, in the order they are routed.
 pub fn list() -> Vec<(Method, &'static str)> {
-    endpoints().into_iter().map(|e| (e.method, e.path)).collect()
+    endpoints()
+        .into_iter()
+        .map(|e| (e.method, e.path))
+        .collect()
 }
 
 /// Every hiring endpoint.

@@ -111,7 +111,12 @@ pub async fn apply(
     let candidate = store
         .candidate(ctx.org_id(), body.candidate_id.trim())
         .await
-        .map_err(|_| WebError::bad("candidate_id", "no candidate of this organisation has this id"))?;
+        .map_err(|_| {
+            WebError::bad(
+                "candidate_id",
+                "no candidate of this organisation has this id",
+            )
+        })?;
     let plan = plan_of(state, &req, None)?;
     let first = plan
         .stages
@@ -141,12 +146,13 @@ pub async fn list(
         limit: q.limit,
     }
     .page()?;
-    let status = match q.status.as_deref() {
-        None | Some("") => None,
-        Some(s) => Some(ApplicationStatus::parse(s).ok_or_else(|| {
-            WebError::bad("status", "use active, hired, rejected or withdrawn")
-        })?),
-    };
+    let status =
+        match q.status.as_deref() {
+            None | Some("") => None,
+            Some(s) => Some(ApplicationStatus::parse(s).ok_or_else(|| {
+                WebError::bad("status", "use active, hired, rejected or withdrawn")
+            })?),
+        };
     let filter = ApplicationFilter {
         stage_id: optional_text("stage", q.stage.as_deref(), 100)?,
         status,
@@ -248,7 +254,10 @@ pub async fn move_stage(
         ));
     };
     if to == app.stage_id {
-        return Err(WebError::bad("stage", format!("the application is already in {to}")));
+        return Err(WebError::bad(
+            "stage",
+            format!("the application is already in {to}"),
+        ));
     }
     let outcome = match position(&app.stage_id) {
         Some(from_at) if from_at > to_at => VisitOutcome::Failed,

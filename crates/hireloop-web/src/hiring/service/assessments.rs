@@ -76,7 +76,9 @@ fn assessment_round(plan: &LoopPlan) -> Result<&PracticeRound, WebError> {
     plan.rounds
         .iter()
         .find(|r| !r.items.is_empty() && r.items.iter().all(|i| i.kind == ItemKind::Keyed))
-        .ok_or_else(|| WebError::Conflict("the requisition's pipeline has no online assessment".into()))
+        .ok_or_else(|| {
+            WebError::Conflict("the requisition's pipeline has no online assessment".into())
+        })
 }
 
 fn secret(state: &AppState) -> Result<link::Secret, WebError> {
@@ -107,12 +109,21 @@ pub async fn issue(state: &AppState, ctx: &Ctx, application_id: &str) -> Result<
         .iter()
         .map(|i| json!({ "key": i.key, "title": i.title, "prompt": i.prompt, "options": i.options, "unit": i.unit }))
         .collect();
-    let shown = json!({ "round": round.round_id, "minutes": round.duration_minutes, "items": items });
+    let shown =
+        json!({ "round": round.round_id, "minutes": round.duration_minutes, "items": items });
     let now = state.now_ms();
     let expires_ms = now + LINK_DAYS * hireloop_hiring::timeline::DAY_MS;
     let nonce = crate::auth::random_hex(16)?;
     let a = store
-        .issue_assessment(ctx.org_id(), application_id, &nonce, expires_ms, &shown, ctx.user(), now)
+        .issue_assessment(
+            ctx.org_id(),
+            application_id,
+            &nonce,
+            expires_ms,
+            &shown,
+            ctx.user(),
+            now,
+        )
         .await?;
     let token = link::issue(
         &secret,
@@ -146,7 +157,10 @@ async fn open(state: &AppState, slug: &str, token: &str) -> Result<(Org, Assessm
         .org_by_slug(slug)
         .await?
         .ok_or(WebError::NotFound("assessment"))?;
-    let a = state.store().assessment(&org.id, &claims.assessment_id).await?;
+    let a = state
+        .store()
+        .assessment(&org.id, &claims.assessment_id)
+        .await?;
     if a.nonce != claims.nonce || a.application_id != claims.application_id {
         return Err(WebError::NotFound("assessment"));
     }
@@ -164,7 +178,13 @@ pub async fn start(state: &AppState, slug: &str, token: &str) -> Result<Assessme
     let minutes = a.plan.get("minutes").and_then(Value::as_i64).unwrap_or(60);
     let started = state
         .store()
-        .start_assessment(&org.id, &a.id, minutes * 60_000, "candidate", state.now_ms())
+        .start_assessment(
+            &org.id,
+            &a.id,
+            minutes * 60_000,
+            "candidate",
+            state.now_ms(),
+        )
         .await?;
     Ok(out(started))
 }
@@ -190,15 +210,23 @@ pub async fn save(
     body: &AnswerBody,
 ) -> Result<AssessmentOut, WebError> {
     let (org, a) = open(state, slug, token).await?;
-    if !item_keys(&a).iter().any(|k| *k == body.key) {
-        return Err(WebError::bad("key", format!("the assessment has no item {:?}", body.key)));
+    if !item_keys(&a).contains(&body.key) {
+        return Err(WebError::bad(
+            "key",
+            format!("the assessment has no item {:?}", body.key),
+        ));
     }
     if body.text.chars().count() > 20_000 {
-        return Err(WebError::bad("text", "an answer may hold at most 20000 characters"));
+        return Err(WebError::bad(
+            "text",
+            "an answer may hold at most 20000 characters",
+        ));
     }
     let now = state.now_ms();
     if a.deadline_ms.is_some_and(|d| now > d) {
-        return Err(WebError::Conflict("time is up; submit what is saved".into()));
+        return Err(WebError::Conflict(
+            "time is up; submit what is saved".into(),
+        ));
     }
     state
         .store()
@@ -212,7 +240,9 @@ pub async fn save(
 pub async fn submit(state: &AppState, slug: &str, token: &str) -> Result<AssessmentOut, WebError> {
     let (org, a) = open(state, slug, token).await?;
     let store = state.store();
-    let first = store.submit_assessment(&org.id, &a.id, "candidate", state.now_ms()).await?;
+    let first = store
+        .submit_assessment(&org.id, &a.id, "candidate", state.now_ms())
+        .await?;
     if !first {
         return Ok(out(store.assessment(&org.id, &a.id).await?));
     }
@@ -240,7 +270,14 @@ pub async fn submit(state: &AppState, slug: &str, token: &str) -> Result<Assessm
             _ => Answer::Text(given.clone()),
         };
         let slot = state.grading_slot().await?;
-        let feedback = grade_item(state.coach(), state.content(), &plan, key, &answer, state.now_ms());
+        let feedback = grade_item(
+            state.coach(),
+            state.content(),
+            &plan,
+            key,
+            &answer,
+            state.now_ms(),
+        );
         drop(slot);
         let feedback = feedback.map_err(|e| WebError::Conflict(format!("grading {key}: {e}")))?;
         total += feedback.overall;
@@ -249,12 +286,16 @@ pub async fn submit(state: &AppState, slug: &str, token: &str) -> Result<Assessm
         {
             correct += 1;
         }
-        graded.push((key.clone(), serde_json::to_value(&feedback).map_err(WebError::internal)?));
+        graded.push((
+            key.clone(),
+            serde_json::to_value(&feedback).map_err(WebError::internal)?,
+        ));
     }
     let count = keys.len().max(1);
     #[allow(clippy::cast_precision_loss)]
     let score = total / count as f64;
-    let result = json!({ "items": keys.len(), "correct": correct, "score": score, "advice_only": true });
+    let result =
+        json!({ "items": keys.len(), "correct": correct, "score": score, "advice_only": true });
     store
         .attach_assessment_result(&org.id, &a.id, &result, &graded, "system", state.now_ms())
         .await?;

@@ -188,7 +188,10 @@ pub async fn search(
         requisition_id: optional_text("requisition", q.requisition.as_deref(), 100)?,
         ..CandidateFilter::default()
     };
-    Ok(state.store().candidates(ctx.org_id(), &filter, &page).await?)
+    Ok(state
+        .store()
+        .candidates(ctx.org_id(), &filter, &page)
+        .await?)
 }
 
 /// The blind key of a requisition: aliases differ between requisitions and cannot be computed
@@ -212,7 +215,10 @@ async fn blinding_requisition(
         return Ok(None);
     }
     for app in apps {
-        let req = state.store().requisition(ctx.org_id(), &app.requisition_id).await?;
+        let req = state
+            .store()
+            .requisition(ctx.org_id(), &app.requisition_id)
+            .await?;
         if req.blind_first_stage {
             return Ok(Some(req.id));
         }
@@ -328,7 +334,10 @@ async fn screen(
 ) -> Result<Option<Value>, WebError> {
     let plan = match apps.first() {
         Some(app) => {
-            let req = state.store().requisition(ctx.org_id(), &app.requisition_id).await?;
+            let req = state
+                .store()
+                .requisition(ctx.org_id(), &app.requisition_id)
+                .await?;
             super::loop_plan_of(state, &req, &app.id)?
         }
         None => {

@@ -5,9 +5,7 @@ use hireloop_core::pipeline::Role as LoopRole;
 use hireloop_hiring::debrief::{self, Debrief, DebriefInput, Seat, Submitted};
 use hireloop_hiring::offer::{self, Approval};
 use hireloop_hiring::roles::{self, Access, Action, Relation, Role};
-use hireloop_store::{
-    Decision, InterviewStatus, NewDecision, NewOffer, Offer, OfferStatus,
-};
+use hireloop_store::{Decision, InterviewStatus, NewDecision, NewOffer, Offer, OfferStatus};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
@@ -108,7 +106,11 @@ async fn build(
         let Some((_, round)) = plan.round(&card.round_id) else {
             continue;
         };
-        let dims: Vec<&str> = round.dimensions.iter().map(|d| d.dimension.as_str()).collect();
+        let dims: Vec<&str> = round
+            .dimensions
+            .iter()
+            .map(|d| d.dimension.as_str())
+            .collect();
         let seat_role = interviews
             .iter()
             .flat_map(|i| i.panel.iter())
@@ -148,7 +150,9 @@ async fn build(
         override_,
     };
     debrief::debrief(state.content(), pipeline, &input).map_err(|e| match e {
-        DecisionError::OverrideWithoutReason { .. } => WebError::bad("override_reason", e.to_string()),
+        DecisionError::OverrideWithoutReason { .. } => {
+            WebError::bad("override_reason", e.to_string())
+        }
         other => WebError::Conflict(other.to_string()),
     })
 }
@@ -161,7 +165,10 @@ pub async fn view(
     application_id: &str,
     q: &LevelQuery,
 ) -> Result<Debrief, WebError> {
-    let cards = state.store().scorecards_of(ctx.org_id(), application_id).await?;
+    let cards = state
+        .store()
+        .scorecards_of(ctx.org_id(), application_id)
+        .await?;
     let (on_panel, own_submitted) = panel_status(state, ctx, application_id, &cards).await?;
     if on_panel && !own_submitted {
         return Err(WebError::Conflict(
@@ -196,7 +203,9 @@ pub async fn decide(
         }
     };
     let debrief = build(state, ctx, application_id, body.level.as_deref(), override_).await?;
-    if let Access::Denied { reason } = debrief::override_access(ctx.role(), &ctx.relations, &debrief) {
+    if let Access::Denied { reason } =
+        debrief::override_access(ctx.role(), &ctx.relations, &debrief)
+    {
         return Err(WebError::Denied(reason));
     }
     let step = &debrief.decision;
@@ -237,10 +246,24 @@ pub async fn get(state: &AppState, ctx: &Ctx, application_id: &str) -> Result<De
         .ok_or(WebError::NotFound("decision"))
 }
 
-async fn check_of(state: &AppState, ctx: &Ctx, offer: &Offer) -> Result<offer::OfferCheck, WebError> {
-    let app = state.store().application(ctx.org_id(), &offer.application_id).await?;
-    let req = state.store().requisition(ctx.org_id(), &app.requisition_id).await?;
-    let level_text = offer.position.get("level").and_then(|l| l.as_str()).unwrap_or("P5");
+async fn check_of(
+    state: &AppState,
+    ctx: &Ctx,
+    offer: &Offer,
+) -> Result<offer::OfferCheck, WebError> {
+    let app = state
+        .store()
+        .application(ctx.org_id(), &offer.application_id)
+        .await?;
+    let req = state
+        .store()
+        .requisition(ctx.org_id(), &app.requisition_id)
+        .await?;
+    let level_text = offer
+        .position
+        .get("level")
+        .and_then(|l| l.as_str())
+        .unwrap_or("P5");
     let level = level("level", level_text)?;
     Ok(offer::check(
         state.content(),
@@ -264,18 +287,28 @@ pub async fn propose(
     match store.decision(ctx.org_id(), application_id).await? {
         Some(d) if d.final_outcome == "hire" => {}
         Some(_) => return Err(WebError::Conflict("the decision was not to hire".into())),
-        None => return Err(WebError::Conflict("record the decision to hire first".into())),
+        None => {
+            return Err(WebError::Conflict(
+                "record the decision to hire first".into(),
+            ));
+        }
     }
     let level = level("level", &body.level)?;
     if !requisition_range(&req)?.contains(level) {
         return Err(WebError::bad(
             "level",
-            format!("{level} is outside the requisition's range {}..{}", req.level_min, req.level_max),
+            format!(
+                "{level} is outside the requisition's range {}..{}",
+                req.level_min, req.level_max
+            ),
         ));
     }
     let currency = body.currency.trim().to_uppercase();
     if currency.len() != 3 || !currency.bytes().all(|b| b.is_ascii_uppercase()) {
-        return Err(WebError::bad("currency", "use a three-letter code such as CNY or USD"));
+        return Err(WebError::bad(
+            "currency",
+            "use a three-letter code such as CNY or USD",
+        ));
     }
     if body.amount == 0 || body.amount > 1_000_000_000 {
         return Err(WebError::bad("amount", "give a yearly amount above 0"));
@@ -328,7 +361,13 @@ pub async fn approve(
     })?;
     let offer = state
         .store()
-        .approve_offer(ctx.org_id(), offer_id, reason.as_deref(), ctx.user(), state.now_ms())
+        .approve_offer(
+            ctx.org_id(),
+            offer_id,
+            reason.as_deref(),
+            ctx.user(),
+            state.now_ms(),
+        )
         .await?;
     Ok(OfferOut { offer, check })
 }
@@ -345,9 +384,7 @@ pub async fn set_status(
         .ok_or_else(|| WebError::bad("status", "use sent, accepted, declined or withdrawn"))?;
     let offer = state.store().offer(ctx.org_id(), offer_id).await?;
     let check = check_of(state, ctx, &offer).await?;
-    if status == OfferStatus::Sent
-        && check.needs_approval
-        && offer.status != OfferStatus::Approved
+    if status == OfferStatus::Sent && check.needs_approval && offer.status != OfferStatus::Approved
     {
         return Err(WebError::Conflict(format!(
             "the offer needs an approval before it goes out: {}",
@@ -380,5 +417,8 @@ pub async fn of_application(
     ctx: &Ctx,
     application_id: &str,
 ) -> Result<Vec<Offer>, WebError> {
-    Ok(state.store().offers_of(ctx.org_id(), application_id).await?)
+    Ok(state
+        .store()
+        .offers_of(ctx.org_id(), application_id)
+        .await?)
 }

@@ -3,9 +3,7 @@
 
 use hireloop_hiring::ics;
 use hireloop_hiring::roles::Role;
-use hireloop_store::{
-    Interview, InterviewChange, InterviewStatus, NewInterview, PanelSeat,
-};
+use hireloop_store::{Interview, InterviewChange, InterviewStatus, NewInterview, PanelSeat};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -110,10 +108,16 @@ pub struct KitOut {
 
 fn check_times(starts_ms: i64, ends_ms: i64) -> Result<(), WebError> {
     if ends_ms <= starts_ms {
-        return Err(WebError::bad("ends_ms", "the interview must end after it starts"));
+        return Err(WebError::bad(
+            "ends_ms",
+            "the interview must end after it starts",
+        ));
     }
     if ends_ms - starts_ms > 12 * 60 * 60 * 1000 {
-        return Err(WebError::bad("ends_ms", "an interview lasts at most 12 hours"));
+        return Err(WebError::bad(
+            "ends_ms",
+            "an interview lasts at most 12 hours",
+        ));
     }
     Ok(())
 }
@@ -149,7 +153,10 @@ pub async fn schedule(
             ));
         };
         if m.role == Role::Candidate {
-            return Err(WebError::bad(format!("panel[{i}]"), "a candidate cannot interview"));
+            return Err(WebError::bad(
+                format!("panel[{i}]"),
+                "a candidate cannot interview",
+            ));
         }
         if panel.iter().any(|s: &PanelSeat| s.user_id == m.user_id) {
             return Err(WebError::bad(format!("panel[{i}]"), "named twice"));
@@ -168,7 +175,13 @@ pub async fn schedule(
         panel,
     };
     Ok(store
-        .schedule_interview(ctx.org_id(), application_id, &new, ctx.user(), state.now_ms())
+        .schedule_interview(
+            ctx.org_id(),
+            application_id,
+            &new,
+            ctx.user(),
+            state.now_ms(),
+        )
         .await?)
 }
 
@@ -205,7 +218,13 @@ pub async fn cancel(
     let reason = optional_text("reason", body.reason.as_deref(), 2_000)?;
     Ok(state
         .store()
-        .cancel_interview(ctx.org_id(), id, reason.as_deref(), ctx.user(), state.now_ms())
+        .cancel_interview(
+            ctx.org_id(),
+            id,
+            reason.as_deref(),
+            ctx.user(),
+            state.now_ms(),
+        )
         .await?)
 }
 
@@ -223,7 +242,10 @@ pub async fn of_application(
     ctx: &Ctx,
     application_id: &str,
 ) -> Result<Vec<Interview>, WebError> {
-    Ok(state.store().interviews_of(ctx.org_id(), application_id).await?)
+    Ok(state
+        .store()
+        .interviews_of(ctx.org_id(), application_id)
+        .await?)
 }
 
 /// The interview as an iCalendar file (`text/calendar`): the panel as attendees, the recruiter
@@ -284,10 +306,16 @@ pub async fn calendar(state: &AppState, ctx: &Ctx, id: &str) -> Result<String, W
 pub async fn kit(state: &AppState, ctx: &Ctx, id: &str) -> Result<KitOut, WebError> {
     let store = state.store();
     let interview = store.interview(ctx.org_id(), id).await?;
-    let app = store.application(ctx.org_id(), &interview.application_id).await?;
+    let app = store
+        .application(ctx.org_id(), &interview.application_id)
+        .await?;
     let req = store.requisition(ctx.org_id(), &app.requisition_id).await?;
     let plan = loop_plan_of(state, &req, &app.id)?;
-    let Some(round) = plan.rounds.iter().find(|r| r.round_id == interview.round_id) else {
+    let Some(round) = plan
+        .rounds
+        .iter()
+        .find(|r| r.round_id == interview.round_id)
+    else {
         return Err(WebError::Conflict(format!(
             "round {} is not in the requisition's plan any more",
             interview.round_id

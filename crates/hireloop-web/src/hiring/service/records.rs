@@ -69,9 +69,16 @@ pub async fn audit(state: &AppState, ctx: &Ctx, q: &AuditQuery) -> Result<AuditO
     if !(1..=1000).contains(&limit) {
         return Err(WebError::bad("limit", "ask for 1 to 1000 entries a page"));
     }
-    let entries = state.store().audit(ctx.org_id(), q.after_seq, limit).await?;
+    let entries = state
+        .store()
+        .audit(ctx.org_id(), q.after_seq, limit)
+        .await?;
     let full = i64::try_from(entries.len()).unwrap_or(i64::MAX) == limit;
-    let next_after_seq = if full { entries.last().map(|e| e.seq) } else { None };
+    let next_after_seq = if full {
+        entries.last().map(|e| e.seq)
+    } else {
+        None
+    };
     Ok(AuditOut {
         entries,
         next_after_seq,
@@ -97,7 +104,10 @@ pub async fn create_webhook(
         return Err(WebError::bad("url", "give an http:// or https:// address"));
     }
     if body.secret.chars().count() < 16 || body.secret.len() > 500 {
-        return Err(WebError::bad("secret", "use a secret of 16 to 500 characters"));
+        return Err(WebError::bad(
+            "secret",
+            "use a secret of 16 to 500 characters",
+        ));
     }
     if body.events.is_empty() {
         return Err(WebError::bad("events", "subscribe to at least one event"));
@@ -115,7 +125,14 @@ pub async fn create_webhook(
     }
     Ok(state
         .store()
-        .create_webhook(ctx.org_id(), url, &body.secret, &events, ctx.user(), state.now_ms())
+        .create_webhook(
+            ctx.org_id(),
+            url,
+            &body.secret,
+            &events,
+            ctx.user(),
+            state.now_ms(),
+        )
         .await?)
 }
 
@@ -220,7 +237,11 @@ pub async fn report(
                 _ => Rendered::Json(json(&r)?),
             })
         }
-        other => Err(WebError::NotFound(if other.is_empty() { "report" } else { "report kind" })),
+        other => Err(WebError::NotFound(if other.is_empty() {
+            "report"
+        } else {
+            "report kind"
+        })),
     }
 }
 

@@ -1,10 +1,8 @@
 //! Requisitions and their hiring teams.
 
 use hireloop_hiring::roles::Role;
-use hireloop_store::{
-    NewRequisition, Paged, Requisition, RequisitionSummary, TeamMember,
-};
 use hireloop_store::InterviewerLoad;
+use hireloop_store::{NewRequisition, Paged, Requisition, RequisitionSummary, TeamMember};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -78,10 +76,18 @@ fn checked<'b>(state: &AppState, body: &'b RequisitionBody) -> Result<(String, &
     let title = required_text("title", &body.title, 200)?;
     let pipeline_id = body.pipeline.as_deref().unwrap_or("alibaba-pm");
     let Some(pipeline) = state.content().pipeline(pipeline_id) else {
-        let ids: Vec<&str> = state.content().pipelines.iter().map(|p| p.id.as_str()).collect();
+        let ids: Vec<&str> = state
+            .content()
+            .pipelines
+            .iter()
+            .map(|p| p.id.as_str())
+            .collect();
         return Err(WebError::bad(
             "pipeline",
-            format!("unknown pipeline {pipeline_id:?}; use one of {}", ids.join(", ")),
+            format!(
+                "unknown pipeline {pipeline_id:?}; use one of {}",
+                ids.join(", ")
+            ),
         ));
     };
     let low = level("level_min", &body.level_min)?;
@@ -104,7 +110,11 @@ fn checked<'b>(state: &AppState, body: &'b RequisitionBody) -> Result<(String, &
         let ids: Vec<&str> = pipeline.regions.iter().map(|r| r.id.as_str()).collect();
         return Err(WebError::bad(
             "region",
-            format!("unknown region {:?}; use one of {}", body.region, ids.join(", ")),
+            format!(
+                "unknown region {:?}; use one of {}",
+                body.region,
+                ids.join(", ")
+            ),
         ));
     }
     if !hireloop_practice::Language::ALL
@@ -153,7 +163,14 @@ pub async fn create(
     if ctx.role() == Role::Recruiter {
         state
             .store()
-            .add_to_team(ctx.org_id(), &req.id, ctx.user(), Role::Recruiter, ctx.user(), now)
+            .add_to_team(
+                ctx.org_id(),
+                &req.id,
+                ctx.user(),
+                Role::Recruiter,
+                ctx.user(),
+                now,
+            )
             .await?;
     }
     Ok(req)
@@ -226,7 +243,10 @@ pub async fn add_to_team(
 ) -> Result<TeamOut, WebError> {
     let role = super::orgs::role("role", &body.role)?;
     if role == Role::Candidate {
-        return Err(WebError::bad("role", "a candidate cannot be on a hiring team"));
+        return Err(WebError::bad(
+            "role",
+            "a candidate cannot be on a hiring team",
+        ));
     }
     let store = state.store();
     match store.membership(ctx.org_id(), body.user_id.trim()).await? {
@@ -239,7 +259,14 @@ pub async fn add_to_team(
         }
     }
     store
-        .add_to_team(ctx.org_id(), id, body.user_id.trim(), role, ctx.user(), state.now_ms())
+        .add_to_team(
+            ctx.org_id(),
+            id,
+            body.user_id.trim(),
+            role,
+            ctx.user(),
+            state.now_ms(),
+        )
         .await?;
     team(state, ctx, id).await
 }
@@ -267,5 +294,8 @@ pub async fn load(
     if q.to <= q.from {
         return Err(WebError::bad("to", "the window must end after it starts"));
     }
-    Ok(state.store().interviewer_load(ctx.org_id(), q.from, q.to).await?)
+    Ok(state
+        .store()
+        .interviewer_load(ctx.org_id(), q.from, q.to)
+        .await?)
 }

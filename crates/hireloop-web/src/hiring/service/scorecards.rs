@@ -27,9 +27,19 @@ pub struct ScorecardsOut {
 }
 
 /// The round's dimensions of an interview, in order.
-async fn dimensions(state: &AppState, ctx: &Ctx, interview: &Interview) -> Result<Vec<String>, WebError> {
-    let app = state.store().application(ctx.org_id(), &interview.application_id).await?;
-    let req = state.store().requisition(ctx.org_id(), &app.requisition_id).await?;
+async fn dimensions(
+    state: &AppState,
+    ctx: &Ctx,
+    interview: &Interview,
+) -> Result<Vec<String>, WebError> {
+    let app = state
+        .store()
+        .application(ctx.org_id(), &interview.application_id)
+        .await?;
+    let req = state
+        .store()
+        .requisition(ctx.org_id(), &app.requisition_id)
+        .await?;
     let plan = plan_of(state, &req, None)?;
     let (_, round) = plan.round(&interview.round_id).ok_or_else(|| {
         WebError::Conflict(format!(
@@ -37,7 +47,11 @@ async fn dimensions(state: &AppState, ctx: &Ctx, interview: &Interview) -> Resul
             interview.round_id
         ))
     })?;
-    Ok(round.dimensions.iter().map(|d| d.dimension.clone()).collect())
+    Ok(round
+        .dimensions
+        .iter()
+        .map(|d| d.dimension.clone())
+        .collect())
 }
 
 fn draft_of(input: &ScorecardInput) -> Result<ScorecardDraft, WebError> {
@@ -54,10 +68,9 @@ pub fn input_of(record: &ScorecardRecord) -> ScorecardInput {
     ScorecardInput {
         ratings: serde_json::from_value(record.ratings.clone()).unwrap_or_default(),
         notes: serde_json::from_value(record.notes.clone()).unwrap_or_default(),
-        recommendation: record
-            .recommendation
-            .as_deref()
-            .and_then(|r| serde_json::from_value::<Recommendation>(Value::String(r.to_owned())).ok()),
+        recommendation: record.recommendation.as_deref().and_then(|r| {
+            serde_json::from_value::<Recommendation>(Value::String(r.to_owned())).ok()
+        }),
         summary: Some(record.summary.clone()),
     }
 }
@@ -83,11 +96,20 @@ fn list(problems: &[scorecard::Problem]) -> String {
 }
 
 /// The caller's own scorecard for an interview.
-pub async fn own(state: &AppState, ctx: &Ctx, interview_id: &str) -> Result<ScorecardRecord, WebError> {
+pub async fn own(
+    state: &AppState,
+    ctx: &Ctx,
+    interview_id: &str,
+) -> Result<ScorecardRecord, WebError> {
     let interview = state.store().interview(ctx.org_id(), interview_id).await?;
     state
         .store()
-        .own_scorecard(ctx.org_id(), &interview.application_id, &interview.round_id, ctx.user())
+        .own_scorecard(
+            ctx.org_id(),
+            &interview.application_id,
+            &interview.round_id,
+            ctx.user(),
+        )
         .await?
         .ok_or(WebError::NotFound("scorecard"))
 }
@@ -101,13 +123,23 @@ pub async fn save_draft(
 ) -> Result<ScorecardRecord, WebError> {
     let draft = draft_of(input)?;
     let text_len = draft.summary.chars().count()
-        + input.notes.values().map(|n| n.chars().count()).sum::<usize>();
+        + input
+            .notes
+            .values()
+            .map(|n| n.chars().count())
+            .sum::<usize>();
     if text_len > 4 * scorecard::MAX_TEXT_CHARS {
         return Err(WebError::bad("summary", "the draft is too long"));
     }
     state
         .store()
-        .save_scorecard_draft(ctx.org_id(), interview_id, ctx.user(), &draft, state.now_ms())
+        .save_scorecard_draft(
+            ctx.org_id(),
+            interview_id,
+            ctx.user(),
+            &draft,
+            state.now_ms(),
+        )
         .await?;
     own(state, ctx, interview_id).await
 }
@@ -127,7 +159,9 @@ pub async fn submit(
     let dims = dimensions(state, ctx, &interview).await?;
     let refs: Vec<&str> = dims.iter().map(String::as_str).collect();
     let valid = scorecard::validate(&refs, input).map_err(|problems| {
-        let field = problems.first().map_or("scorecard".to_owned(), |p| p.field.clone());
+        let field = problems
+            .first()
+            .map_or("scorecard".to_owned(), |p| p.field.clone());
         WebError::bad(
             field,
             format!("{} problem(s): {}", problems.len(), list(&problems)),
@@ -155,7 +189,13 @@ pub async fn submit(
     };
     Ok(state
         .store()
-        .submit_scorecard(ctx.org_id(), interview_id, ctx.user(), &card, state.now_ms())
+        .submit_scorecard(
+            ctx.org_id(),
+            interview_id,
+            ctx.user(),
+            &card,
+            state.now_ms(),
+        )
         .await?)
 }
 
@@ -188,21 +228,25 @@ pub async fn of_application(
     ctx: &Ctx,
     application_id: &str,
 ) -> Result<ScorecardsOut, WebError> {
-    let cards = state.store().scorecards_of(ctx.org_id(), application_id).await?;
+    let cards = state
+        .store()
+        .scorecards_of(ctx.org_id(), application_id)
+        .await?;
     let (on_panel, own_submitted) = panel_status(state, ctx, application_id, &cards).await?;
     let visible = scorecard::can_see_others(ctx.role(), on_panel, own_submitted);
     let hidden_because = (!visible).then(|| {
         if on_panel {
             "submit your own scorecard first: a panel's judgements stay independent".to_owned()
         } else {
-            format!("role `{}` does not read other people's scorecards", ctx.role())
+            format!(
+                "role `{}` does not read other people's scorecards",
+                ctx.role()
+            )
         }
     });
     let scorecards = cards
         .into_iter()
-        .filter(|c| {
-            c.interviewer_id == ctx.user() || (visible && c.submitted_ms.is_some())
-        })
+        .filter(|c| c.interviewer_id == ctx.user() || (visible && c.submitted_ms.is_some()))
         .collect();
     Ok(ScorecardsOut {
         others_visible: visible,
