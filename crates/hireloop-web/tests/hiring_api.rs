@@ -553,6 +553,26 @@ async fn a_team_takes_candidates_from_application_to_decision() {
         .await,
         StatusCode::OK,
     );
+    // An interviewer sees the application's schedule, not the pay.
+    let as_interviewer = app
+        .get(&format!("{ORG}/applications/{ada_app}"), &t.int1)
+        .await;
+    expect(&as_interviewer, StatusCode::OK);
+    assert!(
+        as_interviewer.json()["offers"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    let as_hm = app
+        .get(&format!("{ORG}/applications/{ada_app}"), &t.hm)
+        .await;
+    assert_eq!(as_hm.json()["offers"].as_array().unwrap().len(), 1);
+    assert!(
+        as_hm.json()["timeline"]["visits"].is_array(),
+        "{}",
+        as_hm.text
+    );
 
     // Bob: the bar raiser says no, and the veto holds against any override.
     let (bob, bob_app, bob_interviews) =
@@ -800,5 +820,109 @@ async fn a_csv_import_is_all_or_nothing_with_every_problem_listed() {
         all.json()["items"].as_array().unwrap().len(),
         2,
         "nothing of a refused file is kept"
+    );
+}
+
+#[tokio::test]
+async fn stage_changes_are_delivered_to_webhooks_signed() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = App::new().await;
+    let t = team(&app).await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let receiver = tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.unwrap();
+        let mut buf = vec![0u8; 64 * 1024];
+        let mut got = Vec::new();
+        loop {
+            let n = socket.read(&mut buf).await.unwrap();
+            got.extend_from_slice(&buf[..n]);
+            let text = String::from_utf8_lossy(&got).into_owned();
+            if let Some((head, body)) = text.split_once("\r\n\r\n") {
+                let len: usize = head
+                    .lines()
+                    .find_map(|l| {
+                        l.to_lowercase()
+                            .strip_prefix("content-length: ")
+                            .map(|v| v.trim().parse().unwrap())
+                    })
+                    .unwrap();
+                if body.len() >= len {
+                    socket
+                        .write_all(b"HTTP/1.1 204 No Content\r\n\r\n")
+                        .await
+                        .unwrap();
+                    return text;
+                }
+            }
+            if n == 0 {
+                return text;
+            }
+        }
+    });
+    let hook = app
+        .post(&format!("{ORG}/webhooks"), &t.admin, json!({ "url": format!("http://127.0.0.1:{port}/hook"), "secret": "shared secret of the receiver", "events": ["application.stage_changed"] }))
+        .await;
+    expect(&hook, StatusCode::CREATED);
+    assert!(
+        !hook.text.contains("shared secret"),
+        "the secret is never shown"
+    );
+    let r = app
+        .post(&format!("{ORG}/requisitions"), &t.recruiter, json!({ "title": "PM", "level_min": "P7", "level_max": "P7", "region": "china", "language": "zh" }))
+        .await;
+    let req = r.str("/id");
+    let c = app
+        .post(
+            &format!("{ORG}/candidates"),
+            &t.recruiter,
+            json!({ "name": "Dee", "email": "dee@example.org" }),
+        )
+        .await;
+    let a = app
+        .post(
+            &format!("{ORG}/requisitions/{req}/applications"),
+            &t.recruiter,
+            json!({ "candidate_id": c.str("/id") }),
+        )
+        .await;
+    let bad = app
+        .post(
+            &format!("{ORG}/applications/{}/move", a.str("/id")),
+            &t.recruiter,
+            json!({ "stage": "nowhere" }),
+        )
+        .await;
+    expect(&bad, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad.json()["error"]["field"], "stage");
+    let moved = app
+        .post(
+            &format!("{ORG}/applications/{}/move", a.str("/id")),
+            &t.recruiter,
+            json!({ "stage": "recruiter-screen" }),
+        )
+        .await;
+    expect(&moved, StatusCode::OK);
+    let sent = hireloop_web::hiring::delivery::run_once(&app.state)
+        .await
+        .unwrap();
+    assert_eq!(sent, 1);
+    let request = receiver.await.unwrap();
+    let (head, body) = request.split_once("\r\n\r\n").unwrap();
+    assert!(head.starts_with("POST /hook HTTP/1.1"));
+    let signature = head
+        .lines()
+        .find_map(|l| l.strip_prefix("Hireloop-Signature: "))
+        .expect("signed");
+    let now = app.state.now_ms() / 1000;
+    hireloop_hiring::webhook::verify(signature, body, b"shared secret of the receiver", now, 300)
+        .unwrap();
+    assert!(body.contains("application.stage_changed"));
+    // Delivered once: nothing is due any more.
+    assert_eq!(
+        hireloop_web::hiring::delivery::run_once(&app.state)
+            .await
+            .unwrap(),
+        0
     );
 }

@@ -1,5 +1,6 @@
 //! Applications: filing, stages, closing, and the view with its timeline.
 
+use hireloop_hiring::roles::Action;
 use hireloop_hiring::timeline::{self, ApplicationTimeline, History};
 use hireloop_store::{
     Application, ApplicationFilter, ApplicationStatus, Decision, Interview, Offer, Paged,
@@ -63,10 +64,10 @@ pub struct ApplicationOut {
     /// Its interviews.
     #[schema(value_type = Vec<Object>)]
     pub interviews: Vec<Interview>,
-    /// Its decision, once recorded.
+    /// Its decision, once recorded (for those who may read the debrief).
     #[schema(value_type = Object)]
     pub decision: Option<Decision>,
-    /// Its offers.
+    /// Its offers (for those who propose or approve offers).
     #[schema(value_type = Vec<Object>)]
     pub offers: Vec<Offer>,
 }
@@ -193,10 +194,22 @@ pub async fn get(state: &AppState, ctx: &Ctx, id: &str) -> Result<ApplicationOut
         timeline::DEFAULT_STALE_AFTER_MS,
     )
     .ok();
+    // The decision and the offers are shown only to those who may read the debrief or work
+    // on offers: an interviewer assigned to one round sees the schedule, not the pay.
+    let decision = if ctx.may(Action::DebriefView) {
+        store.decision(org, id).await?
+    } else {
+        None
+    };
+    let offers = if ctx.may(Action::OfferPropose) || ctx.may(Action::OfferApprove) {
+        store.offers_of(org, id).await?
+    } else {
+        Vec::new()
+    };
     Ok(ApplicationOut {
         interviews: store.interviews_of(org, id).await?,
-        decision: store.decision(org, id).await?,
-        offers: store.offers_of(org, id).await?,
+        decision,
+        offers,
         application,
         visits,
         timeline,
