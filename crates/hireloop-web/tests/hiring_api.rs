@@ -641,6 +641,22 @@ async fn a_team_takes_candidates_from_application_to_decision() {
     expect(&svg, StatusCode::OK);
     assert!(svg.text.contains("<svg"));
 
+    for kind in [
+        "time_to_decision",
+        "calibration",
+        "agreement",
+        "adverse_impact",
+    ] {
+        let r = app
+            .get(&format!("{ORG}/requisitions/{req}/reports/{kind}"), &t.hm)
+            .await;
+        expect(&r, StatusCode::OK);
+    }
+    let unknown = app
+        .get(&format!("{ORG}/requisitions/{req}/reports/vibes"), &t.hm)
+        .await;
+    expect(&unknown, StatusCode::UNPROCESSABLE_ENTITY);
+
     // The audit chain verifies; erasure leaves only the tombstone and the chain still verifies.
     let verified = app.get(&format!("{ORG}/audit/verify"), &t.admin).await;
     expect(&verified, StatusCode::OK);

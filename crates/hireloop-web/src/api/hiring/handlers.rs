@@ -405,7 +405,7 @@ pub async fn interviewer_load(
     json(StatusCode::OK, requisitions::load(&s, &ctx, &q).await?)
 }
 
-#[utoipa::path(get, path = "/api/orgs/{org}/requisitions/{id}/reports/{kind}", tag = "hiring", security(("bearer" = [])), params(("org" = String, Path, description = "Organisation slug"), ("id" = String, Path, description = "Id"), ("kind" = String, Path, description = "`funnel` or `time_in_stage`"), ReportQuery), description = "Requires `ReportView`.", responses((status = 200, description = "The report as JSON, CSV or SVG"), (status = 403, body = crate::api::ErrorOut), (status = 404, body = crate::api::ErrorOut), (status = 422, body = crate::api::ErrorOut)))]
+#[utoipa::path(get, path = "/api/orgs/{org}/requisitions/{id}/reports/{kind}", tag = "hiring", security(("bearer" = [])), params(("org" = String, Path, description = "Organisation slug"), ("id" = String, Path, description = "Id"), ("kind" = String, Path, description = "`funnel`, `time_in_stage`, `time_to_decision`, `calibration`, `agreement` or `adverse_impact`"), ReportQuery), description = "Requires `ReportView`.", responses((status = 200, description = "The report as JSON, CSV or SVG"), (status = 403, body = crate::api::ErrorOut), (status = 404, body = crate::api::ErrorOut), (status = 422, body = crate::api::ErrorOut)))]
 /// `GET /api/orgs/{org}/requisitions/{id}/reports/{kind}` (`ReportView`).
 pub async fn report(
     State(s): State<AppState>,

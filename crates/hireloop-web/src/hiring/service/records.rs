@@ -149,7 +149,8 @@ pub async fn disable_webhook(state: &AppState, ctx: &Ctx, id: &str) -> Result<()
         .await?)
 }
 
-/// A requisition's report, `funnel` or `time_in_stage`, as JSON, CSV or SVG.
+/// A requisition's report — `funnel`, `time_in_stage`, `time_to_decision`, `calibration`,
+/// `agreement` or `adverse_impact` — as JSON, CSV or SVG.
 pub async fn report(
     state: &AppState,
     ctx: &Ctx,
@@ -174,6 +175,7 @@ pub async fn report(
         })
         .collect();
     let mut facts = Vec::new();
+    let mut cards = Vec::new();
     let mut page = Page::first(500);
     loop {
         let batch = store
@@ -202,6 +204,19 @@ pub async fn report(
                 ApplicationStatus::Rejected => Some(reports::Decision::Reject),
                 ApplicationStatus::Active | ApplicationStatus::Withdrawn => None,
             };
+            for card in store.scorecards_of(org, &app.id).await? {
+                cards.push(reports::ScorecardFacts {
+                    interviewer: card.interviewer_id,
+                    application_id: card.application_id,
+                    round_id: card.round_id,
+                    due_ms: card.due_ms,
+                    submitted_ms: card.submitted_ms,
+                    ratings: serde_json::from_value(card.ratings).unwrap_or_default(),
+                    recommendation: card
+                        .recommendation
+                        .and_then(|r| serde_json::from_value(serde_json::Value::String(r)).ok()),
+                });
+            }
             facts.push(ApplicationFacts {
                 id: app.id.clone(),
                 requisition_id: app.requisition_id.clone(),
@@ -219,46 +234,37 @@ pub async fn report(
         }
     }
     let bad = |e: reports::ReportError| WebError::Conflict(format!("report: {e}"));
-    let json = |v: &dyn erased::Ser| v.value();
+    macro_rules! render {
+        ($r:expr) => {{
+            let r = $r.map_err(bad)?;
+            Ok(match format.as_str() {
+                "csv" => Rendered::Csv(r.to_csv().map_err(bad)?),
+                "svg" => Rendered::Svg(r.to_svg()),
+                _ => Rendered::Json(serde_json::to_value(&r).map_err(WebError::internal)?),
+            })
+        }};
+    }
+    let now = state.now_ms();
     match kind {
-        "funnel" => {
-            let r = reports::funnel(&stages, &facts).map_err(bad)?;
-            Ok(match format.as_str() {
-                "csv" => Rendered::Csv(r.to_csv().map_err(bad)?),
-                "svg" => Rendered::Svg(r.to_svg()),
-                _ => Rendered::Json(json(&r)?),
-            })
+        "funnel" => render!(reports::funnel(&stages, &facts)),
+        "time_in_stage" => render!(reports::time_in_stage(&stages, &facts, now)),
+        "time_to_decision" => {
+            let target = reports::DecisionTarget {
+                min_weeks: f64::from(plan.timeline.min_weeks),
+                max_weeks: f64::from(plan.timeline.max_weeks),
+            };
+            render!(reports::time_to_decision(&facts, target, now))
         }
-        "time_in_stage" => {
-            let r = reports::time_in_stage(&stages, &facts, state.now_ms()).map_err(bad)?;
-            Ok(match format.as_str() {
-                "csv" => Rendered::Csv(r.to_csv().map_err(bad)?),
-                "svg" => Rendered::Svg(r.to_svg()),
-                _ => Rendered::Json(json(&r)?),
-            })
-        }
-        other => Err(WebError::NotFound(if other.is_empty() {
-            "report"
-        } else {
-            "report kind"
-        })),
-    }
-}
-
-mod erased {
-    //! A value turned into JSON through a trait object, so both reports share one closure.
-
-    use crate::error::WebError;
-
-    /// Anything serialisable.
-    pub trait Ser {
-        /// The value as JSON.
-        fn value(&self) -> Result<serde_json::Value, WebError>;
-    }
-
-    impl<T: serde::Serialize> Ser for T {
-        fn value(&self) -> Result<serde_json::Value, WebError> {
-            serde_json::to_value(self).map_err(WebError::internal)
-        }
+        "calibration" => render!(reports::calibration(&cards, now)),
+        "agreement" => render!(reports::agreement(&cards)),
+        "adverse_impact" => render!(reports::adverse_impact(
+            &stages,
+            &facts,
+            reports::ImpactParams::default()
+        )),
+        _ => Err(WebError::bad(
+            "kind",
+            "use funnel, time_in_stage, time_to_decision, calibration, agreement or adverse_impact",
+        )),
     }
 }
