@@ -438,9 +438,18 @@ async fn a_team_takes_candidates_from_application_to_decision() {
         }
     }
     let debrief = app
-        .get(&format!("{ORG}/applications/{ada_app}/debrief"), &t.hm)
+        .get(
+            &format!("{ORG}/applications/{ada_app}/debrief?coach=true"),
+            &t.hm,
+        )
         .await;
     expect(&debrief, StatusCode::OK);
+    // The coach's view of the resume is shown beside the panel's, as advice.
+    assert!(
+        !debrief.json()["advice"].as_array().unwrap().is_empty(),
+        "{}",
+        debrief.text
+    );
     assert_eq!(
         debrief.json()["decision"]["mechanical"],
         "hire",

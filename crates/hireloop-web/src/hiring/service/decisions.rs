@@ -1,13 +1,20 @@
 //! The debrief, the decision (with the veto and overrides) and offers.
 
-use hireloop_core::decision::{Candidate, DecisionError, Override, Verdict};
+use std::collections::BTreeMap;
+
+use hireloop_core::Rating;
+use hireloop_core::decision::{
+    Candidate, DecisionError, Evaluation, Evaluator, EvaluatorKind, Override, Verdict,
+};
 use hireloop_core::pipeline::Role as LoopRole;
 use hireloop_hiring::debrief::{self, Debrief, DebriefInput, Seat, Submitted};
 use hireloop_hiring::offer::{self, Approval};
 use hireloop_hiring::roles::{self, Access, Action, Relation, Role};
-use hireloop_store::{Decision, InterviewStatus, NewDecision, NewOffer, Offer, OfferStatus};
+use hireloop_store::{
+    Application, Decision, InterviewStatus, NewDecision, NewOffer, Offer, OfferStatus,
+};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
+use serde_json::{Value, json};
 use utoipa::{IntoParams, ToSchema};
 
 use super::scorecards::{panel_status, valid_of};
@@ -21,6 +28,10 @@ use crate::state::AppState;
 pub struct LevelQuery {
     /// Level, within the requisition's range.
     pub level: Option<String>,
+    /// Include the coach's advice (from the resume screening and the graded assessment):
+    /// shown beside the people's judgements, never counted.
+    #[serde(default)]
+    pub coach: bool,
 }
 
 /// A decision to record.
@@ -84,14 +95,14 @@ fn loop_role(role: Role) -> LoopRole {
 }
 
 /// Builds the debrief of an application from its submitted scorecards, with an optional
-/// override. Coach advice is not included (automated grading is advice; none is stored for
-/// interviews yet).
+/// override and, when asked, the coach's advice (which the engine shows and never counts).
 async fn build(
     state: &AppState,
     ctx: &Ctx,
     application_id: &str,
     level_text: Option<&str>,
     override_: Option<Override>,
+    with_coach: bool,
 ) -> Result<Debrief, WebError> {
     let store = state.store();
     let org = ctx.org_id();
@@ -146,7 +157,11 @@ async fn build(
         },
         scorecards,
         assigned,
-        coach: Vec::new(),
+        coach: if with_coach {
+            coach_advice(state, ctx, &app, &plan).await?
+        } else {
+            Vec::new()
+        },
         override_,
     };
     debrief::debrief(state.content(), pipeline, &input).map_err(|e| match e {
@@ -175,7 +190,15 @@ pub async fn view(
             "submit your own scorecard first: the debrief shows the panel's judgements".into(),
         ));
     }
-    build(state, ctx, application_id, q.level.as_deref(), None).await
+    build(
+        state,
+        ctx,
+        application_id,
+        q.level.as_deref(),
+        None,
+        q.coach,
+    )
+    .await
 }
 
 /// Records the decision: the mechanical result, or an override with a written reason. An
@@ -202,7 +225,15 @@ pub async fn decide(
             })
         }
     };
-    let debrief = build(state, ctx, application_id, body.level.as_deref(), override_).await?;
+    let debrief = build(
+        state,
+        ctx,
+        application_id,
+        body.level.as_deref(),
+        override_,
+        false,
+    )
+    .await?;
     if let Access::Denied { reason } =
         debrief::override_access(ctx.role(), &ctx.relations, &debrief)
     {
@@ -421,4 +452,86 @@ pub async fn of_application(
         .store()
         .offers_of(ctx.org_id(), application_id)
         .await?)
+}
+
+/// A mean score on the coach's 0–4 scale as a 1–4 rating (halves up).
+fn coach_rating(score: f64) -> Rating {
+    let r = (score.clamp(1.0, 4.0) + 0.5).floor();
+    // The clamp keeps it in 1..=4, so the cast cannot truncate.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    Rating::Score(r as u8)
+}
+
+/// The coach's evaluations of an application: the latest resume screening for the resume round
+/// and each graded assessment for the assessment round, per dimension of the round.
+async fn coach_advice(
+    state: &AppState,
+    ctx: &Ctx,
+    app: &Application,
+    plan: &hireloop_core::pipeline::Plan,
+) -> Result<Vec<Evaluation>, WebError> {
+    let store = state.store();
+    let mut out = Vec::new();
+    let evaluator = || Evaluator {
+        name: "coach".into(),
+        role: LoopRole::Interviewer,
+        kind: EvaluatorKind::Coach,
+    };
+    let screens: Vec<Value> = store
+        .resumes(ctx.org_id(), &app.candidate_id)
+        .await?
+        .into_iter()
+        .filter_map(|r| r.screen_json.and_then(|j| serde_json::from_str(&j).ok()))
+        .collect();
+    let assessments: Vec<Value> = {
+        let mut graded = Vec::new();
+        for a in store.assessments_of(ctx.org_id(), &app.id).await? {
+            for answer in store.assessment_answers(ctx.org_id(), &a.id).await? {
+                if let Some(g) = answer.graded {
+                    graded.push(g);
+                }
+            }
+        }
+        graded
+    };
+    for stage in &plan.stages {
+        for round in &stage.rounds {
+            let sources: Vec<&Value> = match round.id.as_str() {
+                "resume-review" => screens.last().into_iter().collect(),
+                "assessment" => assessments.iter().collect(),
+                _ => continue,
+            };
+            let mut ratings = BTreeMap::new();
+            let mut overall = Vec::new();
+            for d in &round.dimensions {
+                let scores: Vec<f64> = sources
+                    .iter()
+                    .filter_map(|v| v.get("scores")?.as_array().cloned())
+                    .flatten()
+                    .filter(|s| s.get("dimension").and_then(Value::as_str) == Some(&d.dimension))
+                    .filter_map(|s| s.get("score")?.as_f64())
+                    .collect();
+                if scores.is_empty() {
+                    continue;
+                }
+                #[allow(clippy::cast_precision_loss)]
+                let mean = scores.iter().sum::<f64>() / scores.len() as f64;
+                overall.push(mean);
+                ratings.insert(d.dimension.clone(), coach_rating(mean));
+            }
+            if ratings.is_empty() {
+                continue;
+            }
+            #[allow(clippy::cast_precision_loss)]
+            let mean = overall.iter().sum::<f64>() / overall.len() as f64;
+            out.push(Evaluation {
+                round: round.id.clone(),
+                evaluator: evaluator(),
+                ratings,
+                recommendation: hireloop_practice::feedback::recommendation_for(mean),
+                notes: Some("automated screening: advice only".into()),
+            });
+        }
+    }
+    Ok(out)
 }
