@@ -233,6 +233,16 @@ async fn a_team_takes_candidates_from_application_to_decision() {
     expect(&refused, StatusCode::FORBIDDEN);
     assert!(refused.str("/error/message").contains("candidate_create"));
 
+    let missing = app
+        .post(
+            &format!("{ORG}/candidates"),
+            &t.recruiter,
+            json!({ "email": "x@example.org" }),
+        )
+        .await;
+    expect(&missing, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(missing.json()["error"]["field"], "name");
+
     // Ada applies; an interviewer not yet assigned cannot see her.
     let c = app
         .post(

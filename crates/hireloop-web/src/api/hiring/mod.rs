@@ -59,7 +59,10 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
     async fn from_request(req: Request, state: &S) -> Result<Body<T>, ApiError> {
         match axum::Json::<T>::from_request(req, state).await {
             Ok(axum::Json(v)) => Ok(Body(v)),
-            Err(e) => Err(ApiError(WebError::bad("body", e.body_text()))),
+            Err(e) => {
+                let text = e.body_text();
+                Err(ApiError(WebError::bad(field_of(&text), text)))
+            }
         }
     }
 }
@@ -78,8 +81,38 @@ impl<T: DeserializeOwned + Default, S: Send + Sync> FromRequest<S> for OptBody<T
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Ok(OptBody(T::default()));
         }
-        serde_json::from_slice(&bytes)
-            .map(OptBody)
-            .map_err(|e| ApiError(WebError::bad("body", e.to_string())))
+        serde_json::from_slice(&bytes).map(OptBody).map_err(|e| {
+            let text = e.to_string();
+            ApiError(WebError::bad(field_of(&text), text))
+        })
+    }
+}
+
+/// The field a JSON error names (`missing field `title``, `unknown field `x``), else `body`.
+fn field_of(message: &str) -> String {
+    ["missing field `", "unknown field `"]
+        .iter()
+        .find_map(|cue| {
+            let rest = &message[message.find(cue)? + cue.len()..];
+            Some(rest[..rest.find('`')?].to_owned())
+        })
+        .unwrap_or_else(|| "body".to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::field_of;
+
+    #[test]
+    fn json_errors_name_their_field() {
+        assert_eq!(
+            field_of("missing field `title` at line 1 column 2"),
+            "title"
+        );
+        assert_eq!(
+            field_of("x: unknown field `colour`, expected one of"),
+            "colour"
+        );
+        assert_eq!(field_of("expected value at line 1 column 1"), "body");
     }
 }
