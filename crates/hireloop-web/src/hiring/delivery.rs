@@ -5,7 +5,7 @@
 //! another sender already recorded does nothing, so a race costs at most a duplicate POST, which
 //! receivers de-duplicate by event id. Only `http://` endpoints are sent to by this built-in
 //! sender (plain HTTP/1.1 over TCP); an `https://` endpoint's deliveries fail with a message
-//! saying so.
+//! saying so, at once (no retries).
 
 use std::time::Duration;
 
@@ -43,7 +43,13 @@ pub async fn run_once(state: &AppState) -> Result<usize, hireloop_store::StoreEr
             Ok(code) => (Some(code), None),
             Err(e) => (None, Some(e)),
         };
-        let outcome = webhook::classify(code);
+        // An address this sender cannot reach at all (not http://) will not work on a retry.
+        let unsupported = !d.url.starts_with("http://");
+        let outcome = if unsupported {
+            Outcome::Permanent
+        } else {
+            webhook::classify(code)
+        };
         let failed = u32::try_from(d.attempts + 1).unwrap_or(u32::MAX);
         let next = match outcome {
             Outcome::Retry => webhook::backoff(failed, &d.event_id)
