@@ -28,6 +28,9 @@ pub enum WebError {
     /// The anti-forgery token is missing or wrong, or the request came from another site.
     #[error("{0}")]
     Forbidden(&'static str),
+    /// The caller may not do this; the message says why (the policy's reason).
+    #[error("{0}")]
+    Denied(String),
     /// The request does not fit the current state.
     #[error("{0}")]
     Conflict(String),
@@ -68,7 +71,7 @@ impl WebError {
             WebError::NotFound(_) => StatusCode::NOT_FOUND,
             WebError::BadInput { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             WebError::SignInRequired => StatusCode::UNAUTHORIZED,
-            WebError::Forbidden(_) => StatusCode::FORBIDDEN,
+            WebError::Forbidden(_) | WebError::Denied(_) => StatusCode::FORBIDDEN,
             WebError::Conflict(_) => StatusCode::CONFLICT,
             WebError::TooMany { .. } => StatusCode::TOO_MANY_REQUESTS,
             WebError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
@@ -81,7 +84,7 @@ impl WebError {
             WebError::NotFound(_) => "not_found",
             WebError::BadInput { .. } => "bad_input",
             WebError::SignInRequired => "sign_in_required",
-            WebError::Forbidden(_) => "forbidden",
+            WebError::Forbidden(_) | WebError::Denied(_) => "forbidden",
             WebError::Conflict(_) => "conflict",
             WebError::TooMany { .. } => "too_many_requests",
             WebError::Busy { .. } => "busy",

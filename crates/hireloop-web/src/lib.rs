@@ -15,6 +15,7 @@ mod api;
 mod auth;
 mod csrf;
 mod error;
+pub mod hiring;
 mod ops;
 mod pages;
 pub mod service;
@@ -38,6 +39,12 @@ pub use state::{AppState, Settings};
 
 /// The largest request body accepted: an answer, a pasted resume or a small CSV fits.
 pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
+
+/// Every hiring-mode endpoint as `(method, path)` with the path under `/api`, exactly as the
+/// router registers them (the routes are built from the same list).
+pub fn hiring_routes() -> Vec<(axum::http::Method, &'static str)> {
+    api::hiring::list()
+}
 
 /// The whole app: pages, API, operations endpoints and static files.
 pub fn router(state: AppState) -> Router {
@@ -79,10 +86,12 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let store = state.store().clone();
+    let deliveries = hiring::delivery::spawn(state.clone());
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     let result = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await;
+    deliveries.abort();
     store.close().await;
     result
 }

@@ -27,6 +27,9 @@ pub struct Settings {
     pub grading_wait_ms: u64,
     /// Requests handled at once by this process; more are answered "busy, retry" at once.
     pub max_in_flight: usize,
+    /// The secret assessment links are signed with (hiring mode); every process sharing a
+    /// database must be given the same one. Without it, links cannot be issued.
+    pub link_secret: Option<crate::hiring::LinkSecret>,
 }
 
 impl Default for Settings {
@@ -40,6 +43,7 @@ impl Default for Settings {
             grading_slots: std::thread::available_parallelism().map_or(2, |n| n.get()) * 4,
             grading_wait_ms: 2_000,
             max_in_flight: 512,
+            link_secret: None,
         }
     }
 }

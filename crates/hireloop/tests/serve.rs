@@ -649,3 +649,109 @@ fn a_burst_is_turned_away_with_retry_after_and_nothing_acknowledged_is_lost() {
         }
     }
 }
+
+/// Hiring mode across processes: an assessment link issued by one process opens on another
+/// sharing the database, because both are given the same `--link-secret`; a short secret is
+/// refused at start.
+#[test]
+fn an_assessment_link_from_one_process_opens_on_another() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sqlite_url(dir.path());
+    let secret = "one secret for every process, at least 32 bytes long";
+    let a = Server::start_with(&db, &["--link-secret", secret]);
+    let b = Server::start_with(&db, &["--link-secret", secret]);
+    let person = |server: &Server, tag: &str| {
+        let email = unique_email(tag);
+        let (status, body) = api(
+            "POST",
+            &server.url("/api/signup"),
+            None,
+            Some(json!({ "name": tag, "email": email, "password": "correct horse" })),
+        );
+        assert_eq!(status, 201, "{body}");
+        (body["token"].as_str().unwrap().to_owned(), email)
+    };
+    let (admin, _) = person(&a, "admin");
+    let (recruiter, recruiter_email) = person(&a, "recruiter");
+    let slug = format!("org-{}", std::process::id());
+    let (status, body) = api(
+        "POST",
+        &a.url("/api/orgs"),
+        Some(&admin),
+        Some(json!({ "name": "Acme", "slug": slug })),
+    );
+    assert_eq!(status, 201, "{body}");
+    let org = format!("/api/orgs/{slug}");
+    let (status, body) = api(
+        "POST",
+        &a.url(&format!("{org}/members")),
+        Some(&admin),
+        Some(json!({ "email": recruiter_email, "role": "recruiter" })),
+    );
+    assert_eq!(status, 201, "{body}");
+    let (status, req) = api(
+        "POST",
+        &a.url(&format!("{org}/requisitions")),
+        Some(&recruiter),
+        Some(
+            json!({ "title": "PM", "level_min": "P5", "level_max": "P6", "region": "china", "language": "en" }),
+        ),
+    );
+    assert_eq!(status, 201, "{req}");
+    let (_, cand) = api(
+        "POST",
+        &a.url(&format!("{org}/candidates")),
+        Some(&recruiter),
+        Some(json!({ "name": "Cy", "email": "cy@example.org" })),
+    );
+    let (status, application) = api(
+        "POST",
+        &a.url(&format!(
+            "{org}/requisitions/{}/applications",
+            req["id"].as_str().unwrap()
+        )),
+        Some(&recruiter),
+        Some(json!({ "candidate_id": cand["id"] })),
+    );
+    assert_eq!(status, 201, "{application}");
+    let (status, link) = api(
+        "POST",
+        &a.url(&format!(
+            "{org}/applications/{}/assessments",
+            application["id"].as_str().unwrap()
+        )),
+        Some(&recruiter),
+        Some(json!({})),
+    );
+    assert_eq!(status, 201, "{link}");
+    let path = link["path"].as_str().unwrap();
+    let (status, seen) = api("GET", &b.url(path), None, None);
+    assert_eq!(status, 200, "{seen}");
+    let (status, started) = api(
+        "POST",
+        &b.url(&format!("{path}/start")),
+        None,
+        Some(json!({})),
+    );
+    assert_eq!(status, 200, "{started}");
+    // The deadline is in the database: process a shows the same one.
+    let (_, again) = api("GET", &a.url(path), None, None);
+    assert_eq!(again["deadline_ms"], started["deadline_ms"]);
+
+    let short = Command::new(env!("CARGO_BIN_EXE_hireloop"))
+        .args([
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--db",
+            &db,
+            "--link-secret",
+            "short",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap();
+    assert!(!short.status.success());
+    assert!(String::from_utf8_lossy(&short.stderr).contains("--link-secret"));
+}

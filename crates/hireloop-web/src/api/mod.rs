@@ -5,6 +5,7 @@
 //! fitting status; 429 and 503 carry `Retry-After`.
 
 mod account;
+pub(crate) mod hiring;
 mod practice;
 
 use axum::Router;
@@ -21,6 +22,7 @@ pub fn routes() -> Router<AppState> {
         .route("/openapi.json", get(openapi))
         .merge(account::routes())
         .merge(practice::routes())
+        .merge(hiring::routes())
 }
 
 /// The OpenAPI document.
@@ -98,8 +100,8 @@ impl utoipa::Modify for BearerAuth {
 }
 
 async fn openapi() -> impl IntoResponse {
-    let body = ApiDoc::openapi()
-        .to_pretty_json()
-        .unwrap_or_else(|_| "{}".to_owned());
+    let mut doc = ApiDoc::openapi();
+    doc.merge(hiring::ApiDoc::openapi());
+    let body = doc.to_pretty_json().unwrap_or_else(|_| "{}".to_owned());
     ([(header::CONTENT_TYPE, "application/json")], body)
 }

@@ -38,6 +38,15 @@ pub struct ServeArgs {
     /// Requests handled at once; past this a request is answered 503 with Retry-After at once.
     #[arg(long, default_value_t = 512, value_name = "N")]
     pub max_in_flight: usize,
+    /// The secret hiring mode signs assessment links with: at least 32 bytes, the same on every
+    /// process sharing the database. Without it, assessment links cannot be issued.
+    #[arg(
+        long,
+        env = "HIRELOOP_LINK_SECRET",
+        value_name = "SECRET",
+        hide_env_values = true
+    )]
+    pub link_secret: Option<String>,
     /// Log lines as JSON (one object per line) instead of text.
     #[arg(long)]
     pub log_json: bool,
@@ -102,9 +111,17 @@ pub fn serve(content: Content, args: &ServeArgs) -> Result<()> {
             .await
             .with_context(|| format!("cannot listen on {}", args.addr))?;
         let local = listener.local_addr().context("no local address")?;
+        let link_secret = match args.link_secret.as_deref() {
+            Some(text) => Some(
+                hireloop_web::hiring::LinkSecret::new(text)
+                    .map_err(|e| anyhow::anyhow!("--link-secret: {e}"))?,
+            ),
+            None => None,
+        };
         let settings = Settings {
             secure_cookies: args.secure_cookies,
             max_in_flight: args.max_in_flight,
+            link_secret,
             ..Settings::default()
         };
         let state = AppState::new(store, content, settings);
