@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{on_every_backend, user};
+use common::{exec, on_every_backend, raw, user};
 use hireloop_store::{
     Backend, CardRecord, LoopKind, LoopStatus, NewUser, Store, StoreError, Submission,
 };
@@ -501,6 +501,63 @@ async fn concurrent_writes_commit_together_and_fail_alone() {
                 .due_ms,
             99
         );
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_write_the_database_refuses_fails_alone_and_its_batch_is_kept() {
+    on_every_backend("refused", |url| async move {
+        let store = Store::open(&url).await.unwrap();
+        let ada = user(&store, "ada@example.com").await;
+        let l = store
+            .create_loop(&ada, LoopKind::Loop, "{}", "{}", 5)
+            .await
+            .unwrap()
+            .id;
+        // The database itself refuses one item, in the middle of commits shared with others.
+        let pool = raw(&url).await;
+        match store.backend() {
+            Backend::Sqlite => {
+                exec(
+                    &pool,
+                    "CREATE TRIGGER refuse BEFORE INSERT ON answers \
+                     WHEN NEW.item_key = 'r/13' BEGIN SELECT RAISE(ABORT, 'refused'); END",
+                )
+                .await
+            }
+            Backend::Postgres => {
+                exec(
+                    &pool,
+                    "CREATE FUNCTION refuse() RETURNS trigger AS $$ BEGIN \
+                       IF NEW.item_key = 'r/13' THEN RAISE EXCEPTION 'refused'; END IF; \
+                       RETURN NEW; END $$ LANGUAGE plpgsql; \
+                     CREATE TRIGGER refuse BEFORE INSERT ON answers \
+                       FOR EACH ROW EXECUTE FUNCTION refuse();",
+                )
+                .await
+            }
+        }
+        let mut tasks = Vec::new();
+        for i in 0..40 {
+            let (store, ada, l) = (store.clone(), ada.clone(), l.clone());
+            tasks.push(tokio::spawn(async move {
+                let key = format!("r/{i}");
+                let r = store
+                    .submit_answer(&ada, &l, &key, &submission("x", 3.0), None, 8)
+                    .await;
+                (i, r.map(|(a, fresh)| (a.item_key, fresh)))
+            }));
+        }
+        for t in tasks {
+            match t.await.unwrap() {
+                (13, r) => assert!(matches!(r, Err(StoreError::Database(_))), "{r:?}"),
+                (i, r) => assert_eq!(r.unwrap(), (format!("r/{i}"), true)),
+            }
+        }
+        let answers = store.answers(&ada, &l).await.unwrap();
+        assert_eq!(answers.len(), 39);
+        assert!(answers.iter().all(|a| a.item_key != "r/13"));
     })
     .await;
 }

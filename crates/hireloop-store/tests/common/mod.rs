@@ -86,3 +86,21 @@ pub async fn user(store: &Store, email: &str) -> String {
         .expect("create user")
         .id
 }
+
+/// A plain pool on the case's database, for looking at rows and tampering with them.
+pub async fn raw(url: &str) -> sqlx::AnyPool {
+    sqlx::any::install_default_drivers();
+    sqlx::any::AnyPoolOptions::new()
+        .max_connections(1)
+        .connect(url)
+        .await
+        .expect("raw pool")
+}
+
+/// Runs SQL written for the backend at hand.
+pub async fn exec(pool: &sqlx::AnyPool, sql: &str) {
+    sqlx::raw_sql(AssertSqlSafe(sql.to_owned()))
+        .execute(pool)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+}

@@ -17,28 +17,10 @@ use serde_json::{Value, json};
 use sqlx::any::AnyPoolOptions;
 use sqlx::{AnyPool, AssertSqlSafe};
 
-pub use crate::common::{on_every_backend, user};
+pub use crate::common::{exec, on_every_backend, raw, user};
 
 /// A day in milliseconds.
 pub const DAY: i64 = 86_400_000;
-
-/// A plain pool on the case's database, for looking at rows and tampering with them.
-pub async fn raw(url: &str) -> AnyPool {
-    sqlx::any::install_default_drivers();
-    AnyPoolOptions::new()
-        .max_connections(1)
-        .connect(url)
-        .await
-        .expect("raw pool")
-}
-
-/// Runs SQL written for the backend at hand.
-pub async fn exec(pool: &AnyPool, sql: &str) {
-    sqlx::raw_sql(AssertSqlSafe(sql.to_owned()))
-        .execute(pool)
-        .await
-        .unwrap_or_else(|e| panic!("{sql}: {e}"));
-}
 
 /// One number from a `SELECT COUNT(*) AS n …` query.
 pub async fn count(pool: &AnyPool, sql: &str) -> i64 {

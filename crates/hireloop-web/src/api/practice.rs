@@ -303,7 +303,7 @@ pub struct SubmitOut {
     /// The feedback: overall (0–4), recommendation, scores per dimension with advice, mistakes,
     /// outline, and details by kind (the coach's grade, the key check, or the resume screen).
     #[schema(value_type = Object)]
-    pub feedback: serde_json::Value,
+    pub feedback: hireloop_practice::ItemFeedback,
 }
 
 /// Submits an answer and returns its grading.
@@ -326,10 +326,7 @@ pub async fn submit(
         self_rating: body.self_rating,
     };
     let (feedback, first) = service::submit(&state, &user.user().id, &id, &key, &input).await?;
-    Ok(Json(SubmitOut {
-        first,
-        feedback: serde_json::to_value(&feedback).map_err(WebError::internal)?,
-    }))
+    Ok(Json(SubmitOut { first, feedback }))
 }
 
 /// Finishes the loop and returns its report.
