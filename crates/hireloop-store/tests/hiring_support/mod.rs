@@ -14,7 +14,6 @@ use hireloop_store::{
     VisitOutcome, Webhook,
 };
 use serde_json::{Value, json};
-use sqlx::any::AnyPoolOptions;
 use sqlx::{AnyPool, AssertSqlSafe};
 
 pub use crate::common::{exec, on_every_backend, raw, user};
