@@ -270,8 +270,15 @@ async fn page(
 
     let scorecards = if ctx.may(Action::ScorecardViewOthers) {
         let s = scorecards::of_application(state, &ctx, id).await?;
+        let order: Vec<&str> = plan
+            .stages
+            .iter()
+            .flat_map(|st| st.rounds.iter().map(|r| r.id.as_str()))
+            .collect();
+        let mut records = s.scorecards;
+        records.sort_by_key(|r| order.iter().position(|o| *o == r.round_id));
         let mut cards = Vec::new();
-        for r in s.scorecards {
+        for r in records {
             cards.push(CardRow {
                 round: round_name(&r.round_id),
                 by: if r.interviewer_id == ctx.user() {

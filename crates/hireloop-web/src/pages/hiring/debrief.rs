@@ -319,26 +319,53 @@ async fn views(state: &AppState, names: &mut Names, d: &Debrief) -> Result<Views
             dimensions,
         });
     }
-    let mut flag_text = Vec::new();
+    let mut flag_text: Vec<Vec<String>> = Vec::new();
     for group in [&d.disagreements, &d.missing_evidence] {
         let mut out = Vec::new();
         for f in group {
             let round = round_names
                 .get(f.round.as_str())
                 .map_or_else(|| f.round.clone(), |n| (*n).to_owned());
-            let who = match &f.interviewer {
-                Some(i) => format!(" · {}", names.of(state, i).await?),
-                None => String::new(),
-            };
-            let dim = f
-                .dimension
-                .as_deref()
-                .map(|x| format!(" · {}", dim_name(x)))
-                .unwrap_or_default();
-            out.push(format!("{round}{dim}{who}: {}", f.detail));
+            if let Some(i) = &f.interviewer {
+                names.of(state, i).await?;
+            }
+            out.push(format!("{round} — {}", f.detail));
         }
         flag_text.push(out);
     }
+    // The engine's sentences name people by user id and rounds, stages and dimensions by
+    // their ids: say them as people read them.
+    let mut words: Vec<(String, String)> = names
+        .0
+        .iter()
+        .map(|(id, name)| (id.clone(), name.clone()))
+        .collect();
+    for r in &d.rounds {
+        words.push((format!("`{}`", r.round), r.name.clone()));
+        if r.round.contains('-') {
+            words.push((r.round.clone(), r.name.clone()));
+        }
+        words.push((format!("`{}`", r.stage), stage_name(&r.stage)));
+        for dim in &r.dimensions {
+            words.push((format!("`{}`", dim.dimension), dim_name(&dim.dimension)));
+        }
+    }
+    for (id, said) in [
+        ("strong_yes", "strong yes"),
+        ("strong_no", "strong no"),
+        ("no_decision", "no decision"),
+    ] {
+        words.push((id.to_owned(), said.to_owned()));
+    }
+    let human = |text: &str| {
+        words
+            .iter()
+            .fold(text.to_owned(), |t, (from, to)| t.replace(from.as_str(), to))
+    };
+    let mut flag_text: Vec<Vec<String>> = flag_text
+        .into_iter()
+        .map(|group| group.iter().map(|t| human(t)).collect())
+        .collect();
     let missing = flag_text.pop().unwrap_or_default();
     let disagreements = flag_text.pop().unwrap_or_default();
     let advice = d
@@ -356,11 +383,20 @@ async fn views(state: &AppState, names: &mut Names, d: &Debrief) -> Result<Views
     let result = ResultView {
         mechanical: step.mechanical.to_string(),
         mechanical_class: verdict_class(step.mechanical),
-        reason: step.mechanical_reason.clone(),
+        reason: capitalised(&human(&step.mechanical_reason)),
         vetoed: step.vetoed,
         incomplete: step.mechanical == Verdict::Incomplete,
     };
     Ok((rounds, disagreements, missing, advice, result))
+}
+
+/// A sentence with its first letter in capitals.
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }
 
 /// `POST /orgs/{org}/applications/{id}/decision`: records the mechanical result, or an

@@ -20,7 +20,7 @@ use crate::hiring::authz::{self, Ctx, Object, authorize};
 use crate::hiring::service::orgs::{self, NewOrgBody, OrgOut};
 use crate::hiring::service::{candidates, plan_of, requisitions};
 use crate::state::AppState;
-use crate::view::{Chrome, fmt_duration, fmt_time, render};
+use crate::view::{Chrome, fmt_time, render};
 
 /// The routes.
 pub fn routes() -> Router<AppState> {
@@ -232,7 +232,7 @@ async fn org_home(
                 Some(c) if c.saved_ms.is_some() => "draft saved",
                 _ => "not started",
             },
-            late: fmt_duration(now - due),
+            late: super::fmt_late(now - due),
         };
         if interview.starts_ms >= now {
             upcoming.push(row);

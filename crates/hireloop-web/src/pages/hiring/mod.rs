@@ -248,6 +248,22 @@ fn see_other(to: &str) -> Response {
     Redirect::to(to).into_response()
 }
 
+/// A moment's date alone, as `26 Nov 2026`.
+fn fmt_date(ms: i64) -> String {
+    let full = crate::view::fmt_time(ms);
+    full.split_once(", ").map_or(full.clone(), |(d, _)| d.to_owned())
+}
+
+/// How late something is: hours under two days, days after.
+fn fmt_late(ms: i64) -> String {
+    let hours = ms.max(0) / 3_600_000;
+    if hours < 48 {
+        format!("{hours} h")
+    } else {
+        format!("{} days", hours / 24)
+    }
+}
+
 /// `YYYY-MM-DDTHH:MM` (a `datetime-local` value, read as UTC) as ms since the epoch.
 fn parse_local(text: &str) -> Option<i64> {
     let text = text.trim();

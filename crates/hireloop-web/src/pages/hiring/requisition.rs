@@ -21,7 +21,7 @@ use crate::hiring::service::applications::{self, ApplicationsQuery, ApplyBody, M
 use crate::hiring::service::candidates::{self, CandidateBody, SearchQuery};
 use crate::hiring::service::{MAX_PAGE, plan_of, requisitions};
 use crate::state::AppState;
-use crate::view::{Chrome, fmt_time, render};
+use crate::view::{Chrome, render};
 
 /// The routes.
 pub fn routes() -> Router<AppState> {
@@ -195,7 +195,7 @@ async fn page(
     for (app, name) in cards_of {
         let card = Card {
             stage: stage_name(&app.stage_id),
-            since: fmt_time(app.applied_ms),
+            since: super::fmt_date(app.applied_ms),
             status: app.status.as_str(),
             id: app.id.clone(),
             candidate: name,
@@ -229,7 +229,16 @@ async fn page(
         )
         .await?;
         for c in found.items {
-            pick.push((c.id, format!("{} · {}", c.name, c.email)));
+            // Those already applied to this requisition are on the board, not in the list.
+            let applied = state
+                .store()
+                .applications_of(ctx.org_id(), &c.id)
+                .await?
+                .iter()
+                .any(|a| a.requisition_id == id);
+            if !applied {
+                pick.push((c.id, format!("{} · {}", c.name, c.email)));
+            }
         }
     }
     render(&ReqPage {

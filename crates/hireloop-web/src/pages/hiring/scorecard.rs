@@ -260,6 +260,22 @@ async fn load(
     })
 }
 
+/// A rule's message with its ids said as the form says them.
+fn plain(message: &str) -> String {
+    message
+        .replace("`no_evidence`", "“no evidence”")
+        .replace(
+            "strong_no, no, yes, strong_yes or no_decision",
+            "strong yes, yes, no, strong no or no decision",
+        )
+}
+
+/// An anchor without the `3 — ` its rubric text may open with (the form shows the number).
+fn anchor_text(anchor: &str, n: u8) -> String {
+    let prefix = format!("{n} — ");
+    anchor.strip_prefix(&prefix).unwrap_or(anchor).to_owned()
+}
+
 /// The field of the form a rule's problem belongs to (`ratings.x` → the rating of x).
 fn problem_anchor(field: &str) -> String {
     if let Some(d) = field.strip_prefix("ratings.") {
@@ -280,10 +296,10 @@ fn render_page(
     general: Option<String>,
 ) -> Result<Html<String>, WebError> {
     let errors_of = |field: &str| {
-        let m: Vec<&str> = problems
+        let m: Vec<String> = problems
             .iter()
             .filter(|p| p.field == field)
-            .map(|p| p.message.as_str())
+            .map(|p| plain(&p.message))
             .collect();
         (!m.is_empty()).then(|| m.join("; "))
     };
@@ -311,7 +327,7 @@ fn render_page(
                                 value: n.to_string(),
                                 label: format!("{n} · {}", SCALE[usize::from(n - 1)]),
                                 hint: if scale {
-                                    d.anchors[usize::from(n - 1)].clone()
+                                    anchor_text(&d.anchors[usize::from(n - 1)], n)
                                 } else {
                                     String::new()
                                 },
@@ -333,9 +349,34 @@ fn render_page(
                 .collect()
         })
         .unwrap_or_default();
+    // The summary names the dimension each problem is about.
+    let dim_names: Vec<(String, String)> = loaded
+        .kit
+        .as_ref()
+        .map(|k| {
+            k.dimensions
+                .iter()
+                .map(|d| (d.dimension.clone(), d.name.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
     let problems_list = problems
         .iter()
-        .map(|p| (problem_anchor(&p.field), p.message.clone()))
+        .map(|p| {
+            let dim = p
+                .field
+                .split_once('.')
+                .and_then(|(_, d)| dim_names.iter().find(|(id, _)| id == d))
+                .map(|(_, name)| name.as_str());
+            let label = match (dim, p.field.as_str()) {
+                (Some(name), f) if f.starts_with("notes.") => format!("{name}, note"),
+                (Some(name), _) => name.to_owned(),
+                (None, "recommendation") => "Recommendation".to_owned(),
+                (None, "summary") => "Summary".to_owned(),
+                (None, f) => f.to_owned(),
+            };
+            (problem_anchor(&p.field), format!("{label}: {}", plain(&p.message)))
+        })
         .collect();
     let (round, minutes) = loaded
         .kit
