@@ -247,7 +247,8 @@ async fn page(
         });
     }
 
-    let can_schedule = ctx.may(Action::InterviewSchedule) && app.status == ApplicationStatus::Active;
+    let can_schedule =
+        ctx.may(Action::InterviewSchedule) && app.status == ApplicationStatus::Active;
     let mut staff = Vec::new();
     if can_schedule {
         let load = requisitions::load(
@@ -403,7 +404,10 @@ async fn schedule(
         Object::Application(&id),
     )
     .await?;
-    let times = match (parse_local(form.get("starts")), parse_local(form.get("ends"))) {
+    let times = match (
+        parse_local(form.get("starts")),
+        parse_local(form.get("ends")),
+    ) {
         (None, _) => Err(WebError::bad("starts", "enter a start date and time")),
         (_, None) => Err(WebError::bad("ends", "enter an end date and time")),
         (Some(s), Some(e)) => Ok((s, e)),
@@ -428,7 +432,9 @@ async fn schedule(
         Err(e) => Err(e),
     };
     match result {
-        Ok(_) => Ok(see_other(&format!("/orgs/{slug}/applications/{id}#interviews"))),
+        Ok(_) => Ok(see_other(&format!(
+            "/orgs/{slug}/applications/{id}#interviews"
+        ))),
         Err(e) => {
             let mut refused = Refused::of("schedule", form, e)?;
             refused.field = schedule_field(&refused.field);

@@ -151,7 +151,14 @@ async fn page(
     level: Option<String>,
     form: FormState,
 ) -> Result<Html<String>, WebError> {
-    let ctx = authorize(state, user, slug, Action::DebriefView, Object::Application(id)).await?;
+    let ctx = authorize(
+        state,
+        user,
+        slug,
+        Action::DebriefView,
+        Object::Application(id),
+    )
+    .await?;
     let store = state.store();
     let app = store.application(ctx.org_id(), id).await?;
     let req = store.requisition(ctx.org_id(), &app.requisition_id).await?;
@@ -192,7 +199,14 @@ async fn page(
         None => None,
     };
     let (blocked, rounds, disagreements, missing, advice, result) = match debrief {
-        Err(m) => (Some(m), Vec::new(), Vec::new(), Vec::new(), Vec::new(), None),
+        Err(m) => (
+            Some(m),
+            Vec::new(),
+            Vec::new(),
+            Vec::new(),
+            Vec::new(),
+            None,
+        ),
         Ok(d) => {
             let (rounds, disagreements, missing, advice, result) =
                 views(state, &mut names, &d).await?;
@@ -303,7 +317,8 @@ async fn views(state: &AppState, names: &mut Names, d: &Debrief) -> Result<Views
             dimensions.push(DimRow {
                 name: dim_name(&dim.dimension),
                 weight: format!("{:.0}%", dim.weight * 100.0),
-                no_evidence: !dim.said.is_empty() && dim.said.iter().all(|s| s.rating.value().is_none()),
+                no_evidence: !dim.said.is_empty()
+                    && dim.said.iter().all(|s| s.rating.value().is_none()),
                 said,
                 spread: dim.spread.map(|s| s.to_string()).unwrap_or_default(),
                 disagreement: dim.disagreement,
@@ -358,9 +373,9 @@ async fn views(state: &AppState, names: &mut Names, d: &Debrief) -> Result<Views
         words.push((id.to_owned(), said.to_owned()));
     }
     let human = |text: &str| {
-        words
-            .iter()
-            .fold(text.to_owned(), |t, (from, to)| t.replace(from.as_str(), to))
+        words.iter().fold(text.to_owned(), |t, (from, to)| {
+            t.replace(from.as_str(), to)
+        })
     };
     let mut flag_text: Vec<Vec<String>> = flag_text
         .into_iter()
@@ -408,8 +423,14 @@ async fn decide(
     body: Bytes,
 ) -> Result<Response, WebError> {
     let form = Form::parse(&body);
-    let ctx = authorize(&state, &user, &slug, Action::DecisionDecide, Object::Application(&id))
-        .await?;
+    let ctx = authorize(
+        &state,
+        &user,
+        &slug,
+        Action::DecisionDecide,
+        Object::Application(&id),
+    )
+    .await?;
     let level = Some(form.get("level").to_owned()).filter(|l| !l.is_empty());
     let result = decisions::decide(
         &state,
@@ -423,7 +444,9 @@ async fn decide(
     )
     .await;
     match result {
-        Ok(_) => Ok(see_other(&format!("/orgs/{slug}/applications/{id}/debrief"))),
+        Ok(_) => Ok(see_other(&format!(
+            "/orgs/{slug}/applications/{id}/debrief"
+        ))),
         Err(e) => {
             // A refused override (the veto is final) is shown on the form, like a bad field.
             let (status, e) = match e {

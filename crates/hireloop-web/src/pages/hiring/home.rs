@@ -172,7 +172,9 @@ async fn org_home(
         .iter()
         .filter(|i| i.status != InterviewStatus::Cancelled)
     {
-        let app = store.application(&org.id, &interview.application_id).await?;
+        let app = store
+            .application(&org.id, &interview.application_id)
+            .await?;
         let (req, plan) = reqs.of(&state, &org.id, &app.requisition_id).await?;
         let round = plan
             .as_ref()
@@ -243,26 +245,19 @@ async fn org_home(
 
     // The requisitions I may see: all of them when my role sees the organisation's, else those
     // the gate lets me open one by one.
-    let (all_reqs, ctx) = match authorize(
-        &state,
-        &user,
-        &slug,
-        Action::RequisitionView,
-        Object::None,
-    )
-    .await
-    {
-        Ok(ctx) => (true, ctx),
-        Err(WebError::Denied(_)) => (
-            false,
-            Ctx {
-                org: org.clone(),
-                member: member.clone(),
-                relations: vec![Relation::None],
-            },
-        ),
-        Err(e) => return Err(e),
-    };
+    let (all_reqs, ctx) =
+        match authorize(&state, &user, &slug, Action::RequisitionView, Object::None).await {
+            Ok(ctx) => (true, ctx),
+            Err(WebError::Denied(_)) => (
+                false,
+                Ctx {
+                    org: org.clone(),
+                    member: member.clone(),
+                    relations: vec![Relation::None],
+                },
+            ),
+            Err(e) => return Err(e),
+        };
     let listed = requisitions::list(
         &state,
         &ctx,

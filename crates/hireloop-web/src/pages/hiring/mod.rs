@@ -251,7 +251,8 @@ fn see_other(to: &str) -> Response {
 /// A moment's date alone, as `26 Nov 2026`.
 fn fmt_date(ms: i64) -> String {
     let full = crate::view::fmt_time(ms);
-    full.split_once(", ").map_or(full.clone(), |(d, _)| d.to_owned())
+    full.split_once(", ")
+        .map_or(full.clone(), |(d, _)| d.to_owned())
 }
 
 /// How late something is: hours under two days, days after.
@@ -350,7 +351,10 @@ mod tests {
     #[test]
     fn back_stays_in_the_organisation() {
         let f = Form::parse(b"back=%2Forgs%2Facme%2Frequisitions%2Fr1");
-        assert_eq!(back_to(&f, "acme", "/x".into()), "/orgs/acme/requisitions/r1");
+        assert_eq!(
+            back_to(&f, "acme", "/x".into()),
+            "/orgs/acme/requisitions/r1"
+        );
         let f = Form::parse(b"back=https%3A%2F%2Fevil.example%2F");
         assert_eq!(back_to(&f, "acme", "/x".into()), "/x");
         let f = Form::parse(b"back=%2Forgs%2Fother%2F");

@@ -216,9 +216,7 @@ async fn page(
     let can_add = can_apply && may(state, user, slug, Action::CandidateCreate).await?;
     // The candidates to pick from: for those who may list the organisation's candidates.
     let mut pick = Vec::new();
-    if can_apply
-        && let Some(list_ctx) = allowed(state, user, slug, Action::CandidateView).await?
-    {
+    if can_apply && let Some(list_ctx) = allowed(state, user, slug, Action::CandidateView).await? {
         let found = candidates::search(
             state,
             &list_ctx,
@@ -309,7 +307,8 @@ async fn apply(
     )
     .await?;
     let (which, result) = if form.get("mode") == "new" {
-        let add_ctx = authorize(&state, &user, &slug, Action::CandidateCreate, Object::None).await?;
+        let add_ctx =
+            authorize(&state, &user, &slug, Action::CandidateCreate, Object::None).await?;
         let created = candidates::create(
             &state,
             &add_ctx,
@@ -328,15 +327,7 @@ async fn apply(
         .await;
         let applied = match created {
             Ok(c) => {
-                applications::apply(
-                    &state,
-                    &ctx,
-                    &id,
-                    &ApplyBody {
-                        candidate_id: c.id,
-                    },
-                )
-                .await
+                applications::apply(&state, &ctx, &id, &ApplyBody { candidate_id: c.id }).await
             }
             Err(e) => Err(e),
         };

@@ -15,7 +15,9 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use hireloop_core::{Rating, Recommendation};
 use hireloop_hiring::roles::Action;
-use hireloop_hiring::scorecard::{self, MIN_NOTE_CHARS, MIN_SUMMARY_CHARS, Problem, ScorecardInput};
+use hireloop_hiring::scorecard::{
+    self, MIN_NOTE_CHARS, MIN_SUMMARY_CHARS, Problem, ScorecardInput,
+};
 use hireloop_store::{InterviewStatus, ScorecardRecord};
 
 use super::{Form, OrgBar, chrome, see_other};
@@ -214,12 +216,7 @@ struct Loaded {
     own: Option<ScorecardRecord>,
 }
 
-async fn load(
-    state: &AppState,
-    user: &SignedIn,
-    slug: &str,
-    id: &str,
-) -> Result<Loaded, WebError> {
+async fn load(state: &AppState, user: &SignedIn, slug: &str, id: &str) -> Result<Loaded, WebError> {
     let ctx = authorize(
         state,
         user,
@@ -262,12 +259,10 @@ async fn load(
 
 /// A rule's message with its ids said as the form says them.
 fn plain(message: &str) -> String {
-    message
-        .replace("`no_evidence`", "“no evidence”")
-        .replace(
-            "strong_no, no, yes, strong_yes or no_decision",
-            "strong yes, yes, no, strong no or no decision",
-        )
+    message.replace("`no_evidence`", "“no evidence”").replace(
+        "strong_no, no, yes, strong_yes or no_decision",
+        "strong yes, yes, no, strong no or no decision",
+    )
 }
 
 /// An anchor without the `3 — ` its rubric text may open with (the form shows the number).
@@ -375,7 +370,10 @@ fn render_page(
                 (None, "summary") => "Summary".to_owned(),
                 (None, f) => f.to_owned(),
             };
-            (problem_anchor(&p.field), format!("{label}: {}", plain(&p.message)))
+            (
+                problem_anchor(&p.field),
+                format!("{label}: {}", plain(&p.message)),
+            )
         })
         .collect();
     let (round, minutes) = loaded
@@ -427,7 +425,11 @@ async fn show(
     Path((slug, id)): Path<(String, String)>,
 ) -> Result<Response, WebError> {
     let loaded = load(&state, &user, &slug, &id).await?;
-    let typed = loaded.own.as_ref().map(Typed::of_record).unwrap_or_default();
+    let typed = loaded
+        .own
+        .as_ref()
+        .map(Typed::of_record)
+        .unwrap_or_default();
     Ok(render_page(&user, &id, loaded, &typed, &[], None)?.into_response())
 }
 
