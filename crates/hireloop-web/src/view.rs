@@ -29,7 +29,7 @@ impl Chrome {
             user: caller.session.as_ref().map(|s| s.user.display_name.clone()),
             csrf: caller.csrf.clone(),
             active,
-            hiring: false,
+            hiring: caller.member,
         }
     }
 
@@ -39,7 +39,7 @@ impl Chrome {
             user: Some(user.user().display_name.clone()),
             csrf: user.csrf.clone(),
             active,
-            hiring: false,
+            hiring: user.member,
         }
     }
 

@@ -248,6 +248,21 @@ async fn each_page_renders_for_an_allowed_role_and_is_refused_as_a_page_otherwis
         home.has("Senior PM, checkout"),
         "the requisition they interview for"
     );
+    assert!(
+        !home.has("active application"),
+        "counts are the team's business"
+    );
+    // The navigation links members to hiring mode from every page.
+    assert!(
+        browse(app, &w.int1, "/practice", None)
+            .await
+            .has("href=\"/orgs\"")
+    );
+    assert!(
+        !browse(app, &w.outsider, "/practice", None)
+            .await
+            .has("href=\"/orgs\"")
+    );
     let home = browse(app, &w.int2, "/orgs/acme", None).await;
     home.is_page(StatusCode::OK);
     assert!(!home.has("Senior PM, checkout"), "{}", home.body);

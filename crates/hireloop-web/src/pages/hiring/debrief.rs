@@ -451,6 +451,14 @@ async fn decide(
             // A refused override (the veto is final) is shown on the form, like a bad field.
             let (status, e) = match e {
                 WebError::Denied(m) => (StatusCode::FORBIDDEN, WebError::Conflict(m)),
+                WebError::BadInput { field, .. } if field == "override_reason" => (
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    WebError::bad(
+                        field,
+                        "an override needs a written reason of at least 20 characters: say \
+                         what the panel's evidence misses",
+                    ),
+                ),
                 WebError::BadInput { .. } => (StatusCode::UNPROCESSABLE_ENTITY, e),
                 other => (StatusCode::CONFLICT, other),
             };

@@ -123,7 +123,7 @@ struct ReqRow {
     id: String,
     title: String,
     facts: String,
-    active: i64,
+    active: Option<i64>,
     relation: &'static str,
 }
 
@@ -271,7 +271,7 @@ async fn org_home(
     let mut rows = Vec::new();
     for summary in listed.items {
         let req = summary.requisition;
-        let relation = if all_reqs {
+        let relation: &'static str = if all_reqs {
             let on_team = store
                 .on_team(&org.id, &req.id, &member.user_id)
                 .await?
@@ -297,7 +297,9 @@ async fn org_home(
             facts: req_facts(&req),
             id: req.id,
             title: req.title,
-            active: summary.active_applications,
+            // How many applications a requisition has is the team's business.
+            active: (relation == "on the team" || ctx.may(Action::CandidateView))
+                .then_some(summary.active_applications),
             relation,
         });
     }
