@@ -667,4 +667,37 @@ async fn the_team_runs_the_loop_through_the_forms() {
         .await
         .json();
     assert_eq!(list.as_array().map(Vec::len), Some(2));
+
+    // Offers wait for the decision to hire; interviewers never propose them.
+    let early = browse(
+        app,
+        &w.recruiter,
+        &format!("{application}/offers"),
+        Some(&[
+            ("_csrf", CSRF),
+            ("amount", "650000"),
+            ("currency", "CNY"),
+            ("level", "P7"),
+        ]),
+    )
+    .await;
+    early.is_page(StatusCode::CONFLICT);
+    assert!(
+        early.has("record the decision to hire first"),
+        "{}",
+        early.body
+    );
+    browse(
+        app,
+        &w.int1,
+        &format!("{application}/offers"),
+        Some(&[
+            ("_csrf", CSRF),
+            ("amount", "650000"),
+            ("currency", "CNY"),
+            ("level", "P7"),
+        ]),
+    )
+    .await
+    .is_page(StatusCode::FORBIDDEN);
 }

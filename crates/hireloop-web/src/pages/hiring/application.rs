@@ -19,6 +19,7 @@ use super::{
 use crate::auth::SignedIn;
 use crate::error::WebError;
 use crate::hiring::authz::{Object, authorize};
+use crate::hiring::service::decisions::{self, ApproveBody, OfferBody};
 use crate::hiring::service::interviews::{self, ScheduleBody};
 use crate::hiring::service::requisitions::{self, WindowQuery};
 use crate::hiring::service::{applications, candidates, plan_of, scorecards};
@@ -30,6 +31,8 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/orgs/{org}/applications/{id}", get(show))
         .route("/orgs/{org}/applications/{id}/interviews", post(schedule))
+        .route("/orgs/{org}/applications/{id}/offers", post(propose))
+        .route("/orgs/{org}/offers/{id}/approve", post(approve))
 }
 
 #[derive(Template)]
@@ -58,6 +61,11 @@ struct AppPage {
     decision: Option<DecisionRow>,
     offers: Vec<OfferRow>,
     can_move: bool,
+    can_propose: bool,
+    may_propose: bool,
+    can_approve: bool,
+    levels: Vec<String>,
+    currency: &'static str,
     stages: Vec<(String, String)>,
     form: FormState,
 }
@@ -129,9 +137,16 @@ struct DecisionRow {
 }
 
 struct OfferRow {
+    id: String,
     amount: String,
     status: String,
     approved: bool,
+    /// The band check, as a sentence.
+    band: String,
+    needs_approval: bool,
+    /// The refused approval's problem and reason, when it was this offer's.
+    approve_error: Option<String>,
+    approve_reason: String,
 }
 
 async fn show(
@@ -320,12 +335,33 @@ async fn page(
     let offers = out
         .offers
         .iter()
-        .map(|o| OfferRow {
-            amount: format!("{} {}", o.amount, o.currency),
-            status: o.status.as_str().to_owned(),
-            approved: o.approved_ms.is_some(),
+        .map(|o| {
+            let check = o.position.get("check");
+            OfferRow {
+                id: o.id.clone(),
+                amount: format!("{} {}", group_digits(o.amount), o.currency),
+                status: o.status.as_str().to_owned(),
+                approved: o.approved_ms.is_some(),
+                band: check
+                    .and_then(|c| c.get("summary"))
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_owned(),
+                needs_approval: check
+                    .and_then(|c| c.get("needs_approval"))
+                    .and_then(serde_json::Value::as_bool)
+                    .unwrap_or(false),
+                approve_error: form
+                    .error("approve", &format!("reason-{}", o.id))
+                    .map(str::to_owned),
+                approve_reason: form.value("approve", "reason", ""),
+            }
         })
         .collect();
+    let hired = out
+        .decision
+        .as_ref()
+        .is_some_and(|d| d.final_outcome == "hire");
 
     let start = (now / 3_600_000 + 24) * 3_600_000;
     render(&AppPage {
@@ -369,6 +405,11 @@ async fn page(
         decision,
         offers,
         can_move: ctx.may(Action::ApplicationMove) && app.status == ApplicationStatus::Active,
+        can_propose: hired && ctx.may(Action::OfferPropose),
+        may_propose: ctx.may(Action::OfferPropose),
+        can_approve: ctx.may(Action::OfferApprove),
+        levels: super::levels_of(&req),
+        currency: "CNY",
         stages: plan
             .stages
             .iter()
@@ -440,6 +481,109 @@ async fn schedule(
             refused.field = schedule_field(&refused.field);
             let refused = FormState(Some(refused));
             let html = page(&state, &user, &slug, &id, refused.clone()).await?;
+            Ok(refused_page(&refused, html))
+        }
+    }
+}
+
+/// A whole amount with thin spaces between thousands: `1 250 000`.
+fn group_digits(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push('\u{2009}');
+        }
+        out.push(c);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
+/// `POST /orgs/{org}/applications/{id}/offers`: proposes an offer, checked against the band.
+async fn propose(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path((slug, id)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let form = Form::parse(&body);
+    let ctx = authorize(
+        &state,
+        &user,
+        &slug,
+        Action::OfferPropose,
+        Object::Application(&id),
+    )
+    .await?;
+    let amount = form
+        .get("amount")
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != ',')
+        .collect::<String>();
+    let result = match amount.parse::<u64>() {
+        Ok(amount) => {
+            decisions::propose(
+                &state,
+                &ctx,
+                &id,
+                &OfferBody {
+                    amount,
+                    currency: form.get("currency").to_owned(),
+                    level: form.get("level").to_owned(),
+                },
+            )
+            .await
+        }
+        Err(_) => Err(WebError::bad(
+            "amount",
+            "give the yearly amount in whole units, such as 650000",
+        )),
+    };
+    match result {
+        Ok(_) => Ok(see_other(&format!("/orgs/{slug}/applications/{id}#offers"))),
+        Err(e) => {
+            let refused = FormState(Some(Refused::of("offer", form, e)?));
+            let html = page(&state, &user, &slug, &id, refused.clone()).await?;
+            Ok(refused_page(&refused, html))
+        }
+    }
+}
+
+/// `POST /orgs/{org}/offers/{id}/approve`: approves an offer outside the band, with a reason.
+async fn approve(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path((slug, id)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let form = Form::parse(&body);
+    let ctx = authorize(
+        &state,
+        &user,
+        &slug,
+        Action::OfferApprove,
+        Object::Offer(&id),
+    )
+    .await?;
+    let application_id = state.store().offer(ctx.org_id(), &id).await?.application_id;
+    let result = decisions::approve(
+        &state,
+        &ctx,
+        &id,
+        &ApproveBody {
+            reason: Some(form.get("reason").to_owned()),
+        },
+    )
+    .await;
+    match result {
+        Ok(_) => Ok(see_other(&format!(
+            "/orgs/{slug}/applications/{application_id}#offers"
+        ))),
+        Err(e) => {
+            let mut refused = Refused::of("approve", form, e)?;
+            refused.field = format!("reason-{id}");
+            let refused = FormState(Some(refused));
+            let html = page(&state, &user, &slug, &application_id, refused.clone()).await?;
             Ok(refused_page(&refused, html))
         }
     }

@@ -112,6 +112,13 @@ fn req_facts(req: &Requisition) -> String {
     )
 }
 
+/// The levels a requisition hires at, lowest first.
+fn levels_of(req: &Requisition) -> Vec<String> {
+    crate::hiring::service::requisition_range(req)
+        .map(|r| r.levels().map(|l| l.to_string()).collect())
+        .unwrap_or_default()
+}
+
 /// Display names of users, looked up once each per request.
 #[derive(Default)]
 struct Names(HashMap<String, String>);
