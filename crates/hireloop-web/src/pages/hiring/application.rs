@@ -491,7 +491,7 @@ fn group_digits(n: i64) -> String {
     let digits = n.unsigned_abs().to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push('\u{2009}');
         }
         out.push(c);
@@ -586,5 +586,25 @@ async fn approve(
             let html = page(&state, &user, &slug, &application_id, refused.clone()).await?;
             Ok(refused_page(&refused, html))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_group_their_thousands() {
+        assert_eq!(group_digits(650_000), "650\u{2009}000");
+        assert_eq!(group_digits(1_250_000), "1\u{2009}250\u{2009}000");
+        assert_eq!(group_digits(999), "999");
+        assert_eq!(group_digits(-1_000), "-1\u{2009}000");
+    }
+
+    #[test]
+    fn service_fields_map_to_the_form() {
+        assert_eq!(schedule_field("ends_ms"), "ends");
+        assert_eq!(schedule_field("panel[2]"), "panel");
+        assert_eq!(schedule_field("round"), "round");
     }
 }
