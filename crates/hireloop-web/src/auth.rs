@@ -144,6 +144,9 @@ pub struct Caller {
     pub session: Option<Arc<Session>>,
     /// The anti-forgery token forms must carry: the session's, or the visitor cookie's.
     pub csrf: String,
+    /// Whether the signed-in user belongs to an organisation (the navigation then links to
+    /// hiring mode). Looked up for full page loads only; `false` elsewhere.
+    pub member: bool,
 }
 
 /// The peer's address, when the server knows it (not in in-process tests).
@@ -170,6 +173,8 @@ pub struct SignedIn {
     pub session: Arc<Session>,
     /// The anti-forgery token for forms on the page.
     pub csrf: String,
+    /// Whether the user belongs to an organisation (see [`Caller::member`]).
+    pub member: bool,
 }
 
 impl SignedIn {
@@ -200,6 +205,7 @@ impl<S: Send + Sync> FromRequestParts<S> for SignedIn {
             Some(session) => Ok(SignedIn {
                 session,
                 csrf: caller.csrf,
+                member: caller.member,
             }),
             None => Err(WebError::SignInRequired),
         }

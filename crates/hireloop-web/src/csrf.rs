@@ -94,9 +94,20 @@ async fn check(state: &AppState, request: Request) -> Result<(Request, Option<St
         }
     }
 
+    // A full page load by a signed-in user shows the hiring link to members of an organisation;
+    // the API, htmx fragments and form posts do not need to know.
+    let page_load = parts.method == Method::GET
+        && !parts.uri.path().starts_with("/api/")
+        && !parts.uri.path().starts_with("/static/")
+        && !headers.contains_key("hx-request");
+    let member = match &session {
+        Some(s) if page_load => !state.store().orgs_of(&s.user.id).await?.is_empty(),
+        _ => false,
+    };
     parts.extensions.insert(Caller {
         session: session.map(Arc::new),
         csrf,
+        member,
     });
     Ok((Request::from_parts(parts, body), new_visitor))
 }

@@ -15,8 +15,11 @@ pub struct Chrome {
     pub user: Option<String>,
     /// The anti-forgery token.
     pub csrf: String,
-    /// The current section: `practice`, `progress`, `stories`, `checklist`, `toolkit` or empty.
+    /// The current section: `practice`, `progress`, `stories`, `checklist`, `toolkit`, `hiring`
+    /// or empty.
     pub active: &'static str,
+    /// Whether the user belongs to an organisation (shows the hiring link).
+    pub hiring: bool,
 }
 
 impl Chrome {
@@ -26,6 +29,7 @@ impl Chrome {
             user: caller.session.as_ref().map(|s| s.user.display_name.clone()),
             csrf: caller.csrf.clone(),
             active,
+            hiring: caller.member,
         }
     }
 
@@ -35,6 +39,7 @@ impl Chrome {
             user: Some(user.user().display_name.clone()),
             csrf: user.csrf.clone(),
             active,
+            hiring: user.member,
         }
     }
 

@@ -2,6 +2,7 @@
 
 pub(crate) mod account;
 mod checklist;
+mod hiring;
 mod home;
 mod practice;
 mod progress;
@@ -22,4 +23,5 @@ pub fn routes() -> Router<AppState> {
         .merge(checklist::routes())
         .merge(stories::routes())
         .merge(toolkit::routes())
+        .merge(hiring::routes())
 }

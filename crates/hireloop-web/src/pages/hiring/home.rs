@@ -1,0 +1,316 @@
+//! `/orgs`: the organisations I belong to and a form to start one; `/orgs/{org}`: my role, my
+//! upcoming interviews, the scorecards I owe and the requisitions I may see.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use hireloop_core::pipeline::Plan;
+use hireloop_hiring::roles::{Action, Relation};
+use hireloop_store::{InterviewStatus, Requisition};
+
+use super::{FormState, OrgBar, Refused, chrome, refused_page, req_facts, see_other};
+use crate::auth::SignedIn;
+use crate::error::WebError;
+use crate::hiring::authz::{self, Ctx, Object, authorize};
+use crate::hiring::service::orgs::{self, NewOrgBody, OrgOut};
+use crate::hiring::service::{candidates, plan_of, requisitions};
+use crate::state::AppState;
+use crate::view::{Chrome, fmt_time, render};
+
+/// The routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/orgs", get(list).post(create))
+        .route("/orgs/{org}", get(org_home))
+}
+
+#[derive(Template)]
+#[template(path = "hiring/orgs.html")]
+struct OrgsPage {
+    chrome: Chrome,
+    title: String,
+    orgs: Vec<OrgRow>,
+    form: FormState,
+}
+
+struct OrgRow {
+    name: String,
+    slug: String,
+    role: &'static str,
+}
+
+async fn orgs_page(
+    state: &AppState,
+    user: &SignedIn,
+    form: FormState,
+) -> Result<axum::response::Html<String>, WebError> {
+    let orgs = orgs::mine(state, user)
+        .await?
+        .into_iter()
+        .map(|o: OrgOut| OrgRow {
+            role: hireloop_hiring::roles::Role::from_id(&o.role).map_or("member", super::role_name),
+            name: o.name,
+            slug: o.slug,
+        })
+        .collect::<Vec<_>>();
+    render(&OrgsPage {
+        chrome: chrome(user),
+        title: "Hiring".to_owned(),
+        orgs,
+        form,
+    })
+}
+
+async fn list(State(state): State<AppState>, user: SignedIn) -> Result<Response, WebError> {
+    Ok(orgs_page(&state, &user, FormState::default())
+        .await?
+        .into_response())
+}
+
+async fn create(
+    State(state): State<AppState>,
+    user: SignedIn,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let form = super::Form::parse(&body);
+    let new = NewOrgBody {
+        name: form.get("name").to_owned(),
+        slug: form.get("slug").to_owned(),
+    };
+    match orgs::create(&state, &user, &new).await {
+        Ok(org) => Ok(see_other(&format!("/orgs/{}", org.slug))),
+        Err(e) => {
+            let refused = FormState(Some(Refused::of("org", form, e)?));
+            let page = orgs_page(&state, &user, refused.clone()).await?;
+            Ok(refused_page(&refused, page))
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "hiring/org.html")]
+struct OrgPage {
+    chrome: Chrome,
+    title: String,
+    bar: OrgBar,
+    upcoming: Vec<InterviewRow>,
+    overdue: Vec<InterviewRow>,
+    reqs: Vec<ReqRow>,
+    all_reqs: bool,
+}
+
+/// One of my interviews.
+struct InterviewRow {
+    when: String,
+    round: String,
+    requisition: String,
+    candidate: String,
+    application: Option<String>,
+    scorecard: String,
+    ics: String,
+    /// Draft saved, submitted or nothing yet.
+    card: &'static str,
+    /// For overdue cards: how late.
+    late: String,
+}
+
+struct ReqRow {
+    id: String,
+    title: String,
+    facts: String,
+    active: Option<i64>,
+    relation: &'static str,
+}
+
+/// Requisitions and their plans, looked up once each.
+#[derive(Default)]
+struct Reqs(HashMap<String, (Requisition, Option<Plan>)>);
+
+impl Reqs {
+    async fn of(
+        &mut self,
+        state: &AppState,
+        org_id: &str,
+        id: &str,
+    ) -> Result<&(Requisition, Option<Plan>), WebError> {
+        if !self.0.contains_key(id) {
+            let req = state.store().requisition(org_id, id).await?;
+            let plan = plan_of(state, &req, None).ok();
+            self.0.insert(id.to_owned(), (req, plan));
+        }
+        self.0
+            .get(id)
+            .ok_or_else(|| WebError::internal("requisition cache lost an entry"))
+    }
+}
+
+async fn org_home(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(slug): Path<String>,
+) -> Result<Response, WebError> {
+    let (org, member) = authz::membership(&state, &user, &slug).await?;
+    let bar = OrgBar::new(&org, member.role);
+    let now = state.now_ms();
+    let store = state.store();
+    let day = 86_400_000;
+
+    // My interviews from 90 days back (for the scorecards I owe) to 60 days ahead.
+    let mine = store
+        .interviews_for(&org.id, &member.user_id, now - 90 * day, now + 60 * day)
+        .await?;
+    let mut reqs = Reqs::default();
+    let mut names: HashMap<String, String> = HashMap::new();
+    let mut upcoming = Vec::new();
+    let mut overdue = Vec::new();
+    for interview in mine
+        .iter()
+        .filter(|i| i.status != InterviewStatus::Cancelled)
+    {
+        let app = store
+            .application(&org.id, &interview.application_id)
+            .await?;
+        let (req, plan) = reqs.of(&state, &org.id, &app.requisition_id).await?;
+        let round = plan
+            .as_ref()
+            .and_then(|p| p.round(&interview.round_id))
+            .map_or_else(|| interview.round_id.clone(), |(_, r)| r.name.clone());
+        let req_title = req.title.clone();
+        // The candidate as this viewer may see them (blinded when the rules say so), through
+        // the same gate as the application page.
+        let (candidate, application) = match names.get(&app.id) {
+            Some(n) => (n.clone(), Some(app.id.clone())),
+            None => {
+                match authorize(
+                    &state,
+                    &user,
+                    &slug,
+                    Action::CandidateView,
+                    Object::Application(&app.id),
+                )
+                .await
+                {
+                    Ok(ctx) => {
+                        let c = candidates::get(&state, &ctx, &app.candidate_id).await?;
+                        names.insert(app.id.clone(), c.name.clone());
+                        (c.name, Some(app.id.clone()))
+                    }
+                    Err(WebError::Denied(_)) => ("a candidate".to_owned(), None),
+                    Err(e) => return Err(e),
+                }
+            }
+        };
+        let own = store
+            .own_scorecard(
+                &org.id,
+                &interview.application_id,
+                &interview.round_id,
+                &member.user_id,
+            )
+            .await?;
+        let submitted = own.as_ref().is_some_and(|c| c.submitted_ms.is_some());
+        let due = own.as_ref().map_or(
+            hireloop_hiring::scorecard::due_ms(
+                interview.ends_ms,
+                hireloop_hiring::scorecard::DEFAULT_GRACE_MS,
+            ),
+            |c| c.due_ms,
+        );
+        let row = InterviewRow {
+            when: fmt_time(interview.starts_ms),
+            round,
+            requisition: req_title,
+            candidate,
+            application,
+            scorecard: format!("/orgs/{slug}/interviews/{}/scorecard", interview.id),
+            ics: format!("/api/orgs/{slug}/interviews/{}/calendar.ics", interview.id),
+            card: match &own {
+                Some(c) if c.submitted_ms.is_some() => "submitted",
+                Some(c) if c.saved_ms.is_some() => "draft saved",
+                _ => "not started",
+            },
+            late: super::fmt_late(now - due),
+        };
+        if interview.starts_ms >= now {
+            upcoming.push(row);
+        } else if !submitted && now > due {
+            overdue.push(row);
+        }
+    }
+
+    // The requisitions I may see: all of them when my role sees the organisation's, else those
+    // the gate lets me open one by one.
+    let (all_reqs, ctx) =
+        match authorize(&state, &user, &slug, Action::RequisitionView, Object::None).await {
+            Ok(ctx) => (true, ctx),
+            Err(WebError::Denied(_)) => (
+                false,
+                Ctx {
+                    org: org.clone(),
+                    member: member.clone(),
+                    relations: vec![Relation::None],
+                },
+            ),
+            Err(e) => return Err(e),
+        };
+    let listed = requisitions::list(
+        &state,
+        &ctx,
+        &requisitions::ListQuery {
+            include_closed: false,
+            after: None,
+            limit: Some(crate::hiring::service::MAX_PAGE),
+        },
+    )
+    .await?;
+    let mut rows = Vec::new();
+    for summary in listed.items {
+        let req = summary.requisition;
+        let relation: &'static str = if all_reqs {
+            let on_team = store
+                .on_team(&org.id, &req.id, &member.user_id)
+                .await?
+                .is_some();
+            if on_team { "on the team" } else { "" }
+        } else {
+            match authorize(
+                &state,
+                &user,
+                &slug,
+                Action::RequisitionView,
+                Object::Requisition(&req.id),
+            )
+            .await
+            {
+                Ok(c) if c.relations.contains(&Relation::HiringTeam) => "on the team",
+                Ok(_) => "interviewing",
+                Err(WebError::Denied(_)) => continue,
+                Err(e) => return Err(e),
+            }
+        };
+        rows.push(ReqRow {
+            facts: req_facts(&req),
+            id: req.id,
+            title: req.title,
+            // How many applications a requisition has is the team's business.
+            active: (relation == "on the team" || ctx.may(Action::CandidateView))
+                .then_some(summary.active_applications),
+            relation,
+        });
+    }
+    Ok(render(&OrgPage {
+        chrome: chrome(&user),
+        title: org.name.clone(),
+        bar,
+        upcoming,
+        overdue,
+        reqs: rows,
+        all_reqs,
+    })?
+    .into_response())
+}
