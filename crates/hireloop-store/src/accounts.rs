@@ -196,11 +196,15 @@ impl Store {
         Ok(sessions + windows)
     }
 
-    /// Counts one hit on `bucket` in the fixed window of `window_ms` that holds `now_ms` and
-    /// returns the hits in that window so far, this one included. The count lives in the
-    /// database, so every server process sharing it enforces one limit.
+    /// Counts one hit on `bucket` at `now_ms` and returns the hits of the last `window_ms`, this
+    /// one included. Hits are kept per fixed window; the count is the current window's plus the
+    /// previous window's weighted by how much of it still lies within the last `window_ms`
+    /// (rounded up), so a burst straddling a window's edge is not counted twice as leniently.
+    /// The counts live in the database, so every server process sharing it enforces one limit.
     pub async fn hit(&self, bucket: &str, window_ms: i64, now_ms: i64) -> Result<i64, StoreError> {
-        let window = now_ms - now_ms.rem_euclid(window_ms.max(1));
+        let width = window_ms.max(1);
+        let elapsed = now_ms.rem_euclid(width);
+        let window = now_ms - elapsed;
         let row = sqlx::query(
             "INSERT INTO rate_limits (bucket, window_ms, hits) VALUES ($1, $2, 1) \
              ON CONFLICT (bucket, window_ms) DO UPDATE SET hits = rate_limits.hits + 1 \
@@ -210,7 +214,17 @@ impl Store {
         .bind(window)
         .fetch_one(self.pool())
         .await?;
-        Ok(row.try_get("hits")?)
+        let current: i64 = row.try_get("hits")?;
+        let previous: i64 =
+            sqlx::query("SELECT hits FROM rate_limits WHERE bucket = $1 AND window_ms = $2")
+                .bind(bucket)
+                .bind(window - width)
+                .fetch_optional(self.pool())
+                .await?
+                .map(|row| row.try_get("hits"))
+                .transpose()?
+                .unwrap_or(0);
+        Ok(current + weighted_share(previous, width - elapsed, width))
     }
 
     /// Forgets the hits on `bucket` (after a successful sign-in, say).
@@ -220,5 +234,27 @@ impl Store {
             .execute(self.pool())
             .await?;
         Ok(())
+    }
+}
+
+/// `count × part / whole`, rounded up: the share of a previous window's hits still counted.
+fn weighted_share(count: i64, part: i64, whole: i64) -> i64 {
+    let whole = i128::from(whole.max(1));
+    let product = i128::from(count) * i128::from(part.clamp(0, i64::MAX));
+    i64::try_from((product + whole - 1) / whole).unwrap_or(i64::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::weighted_share;
+
+    #[test]
+    fn a_previous_window_counts_by_the_share_still_in_view_rounded_up() {
+        assert_eq!(weighted_share(10, 600_000, 600_000), 10);
+        assert_eq!(weighted_share(10, 300_000, 600_000), 5);
+        assert_eq!(weighted_share(5, 599_000, 600_000), 5);
+        assert_eq!(weighted_share(5, 1, 600_000), 1);
+        assert_eq!(weighted_share(5, 0, 600_000), 0);
+        assert_eq!(weighted_share(0, 600_000, 600_000), 0);
     }
 }

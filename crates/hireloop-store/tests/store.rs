@@ -95,7 +95,7 @@ async fn sessions_expire_end_and_are_seen_by_every_process() {
 }
 
 #[tokio::test]
-async fn rate_limits_count_across_processes_per_window() {
+async fn rate_limits_count_across_processes_over_a_sliding_window() {
     on_every_backend("rate", |url| async move {
         let one = Store::open(&url).await.unwrap();
         let two = Store::open(&url).await.unwrap();
@@ -103,10 +103,15 @@ async fn rate_limits_count_across_processes_per_window() {
         assert_eq!(two.hit("signin:ip", 60_000, 150_000).await.unwrap(), 2);
         assert_eq!(one.hit("signin:ip", 60_000, 179_999).await.unwrap(), 3);
         assert_eq!(one.hit("signin:other", 60_000, 179_999).await.unwrap(), 1);
-        // The next window starts afresh.
-        assert_eq!(two.hit("signin:ip", 60_000, 180_000).await.unwrap(), 1);
+        // Past a window's edge the previous window still counts, by the share of it that lies
+        // within the last minute (rounded up): a burst across the edge is not let through twice.
+        assert_eq!(two.hit("signin:ip", 60_000, 180_000).await.unwrap(), 1 + 3);
+        assert_eq!(one.hit("signin:ip", 60_000, 210_000).await.unwrap(), 2 + 2);
+        assert_eq!(two.hit("signin:ip", 60_000, 239_999).await.unwrap(), 3 + 1);
+        // Once a whole window has passed, the count starts afresh.
+        assert_eq!(one.hit("signin:ip", 60_000, 300_000).await.unwrap(), 1);
         one.clear_hits("signin:ip").await.unwrap();
-        assert_eq!(two.hit("signin:ip", 60_000, 180_001).await.unwrap(), 1);
+        assert_eq!(two.hit("signin:ip", 60_000, 300_001).await.unwrap(), 1);
     })
     .await;
 }
