@@ -488,8 +488,14 @@ fn two_processes_share_everything(db: &str) {
         );
         statuses.push(status);
     }
-    assert_eq!(&statuses[..10], &[422; 10], "{statuses:?}");
-    assert_eq!(&statuses[10..], &[429, 429], "{statuses:?}");
+    // Ten wrong attempts on the account, alternating between the processes, are all it gets: a
+    // limit kept per process would have let each see only six. The per-address limit may come
+    // first when the database already holds attempts from this address (a shared PostgreSQL).
+    let first_refused = statuses.iter().position(|s| *s == 429);
+    assert!(first_refused.is_some_and(|i| i <= 10), "{statuses:?}");
+    let i = first_refused.unwrap_or(0);
+    assert!(statuses[..i].iter().all(|s| *s == 422), "{statuses:?}");
+    assert!(statuses[i..].iter().all(|s| *s == 429), "{statuses:?}");
 }
 
 #[test]
