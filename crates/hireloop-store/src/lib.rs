@@ -31,6 +31,7 @@ mod accounts;
 mod batch;
 mod error;
 mod hiring;
+mod instance;
 mod migrations;
 mod practice;
 mod progress;

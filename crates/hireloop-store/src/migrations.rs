@@ -18,6 +18,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "hiring",
         include_str!("../migrations/sqlite/0002_hiring.sql"),
     ),
+    (
+        3,
+        "instance secrets",
+        include_str!("../migrations/sqlite/0003_instance_secrets.sql"),
+    ),
 ];
 
 /// (version, description, SQL) for PostgreSQL.
@@ -31,6 +36,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         2,
         "hiring",
         include_str!("../migrations/postgres/0002_hiring.sql"),
+    ),
+    (
+        3,
+        "instance secrets",
+        include_str!("../migrations/postgres/0003_instance_secrets.sql"),
     ),
 ];
 

@@ -117,6 +117,31 @@ async fn rate_limits_count_across_processes_over_a_sliding_window() {
 }
 
 #[tokio::test]
+async fn an_instance_secret_is_created_once_and_shared_by_every_process() {
+    on_every_backend("instance", |url| async move {
+        let one = Store::open(&url).await.unwrap();
+        let two = Store::open(&url).await.unwrap();
+        // Two processes start together, each with its own fresh candidate: both end up with the
+        // same value, whichever was stored first.
+        let (a, b) = tokio::join!(
+            one.instance_secret("links", "candidate-one", 1),
+            two.instance_secret("links", "candidate-two", 2),
+        );
+        let (a, b) = (a.unwrap(), b.unwrap());
+        assert_eq!(a, b);
+        assert!(a == "candidate-one" || a == "candidate-two", "{a}");
+        // A restart offers a new candidate and still gets the stored one.
+        assert_eq!(one.instance_secret("links", "later", 3).await.unwrap(), a);
+        // Secrets are kept by name.
+        assert_eq!(
+            two.instance_secret("other", "x", 4).await.unwrap(),
+            "x".to_owned()
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn loops_belong_to_their_candidate() {
     on_every_backend("ownership", |url| async move {
         let store = Store::open(&url).await.unwrap();

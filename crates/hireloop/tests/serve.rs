@@ -666,6 +666,46 @@ fn an_assessment_link_from_one_process_opens_on_another() {
     let secret = "one secret for every process, at least 32 bytes long";
     let a = Server::start_with(&db, &["--link-secret", secret]);
     let b = Server::start_with(&db, &["--link-secret", secret]);
+    let path = issue_a_link(&a, "given");
+    opens_and_starts(&b, &a, &path);
+    let short = Command::new(env!("CARGO_BIN_EXE_hireloop"))
+        .args([
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--db",
+            &db,
+            "--link-secret",
+            "short",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap();
+    assert!(!short.status.success());
+    assert!(String::from_utf8_lossy(&short.stderr).contains("--link-secret"));
+}
+
+/// Without `--link-secret` the installation's own secret, generated on the first start and kept
+/// in the database, signs the links: two processes agree on it, and a link still opens after
+/// both restart.
+#[test]
+fn without_a_given_secret_the_stored_one_serves_every_process() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sqlite_url(dir.path());
+    let (a, b) = (Server::start(&db), Server::start(&db));
+    let path = issue_a_link(&a, "stored");
+    opens_and_starts(&b, &a, &path);
+    drop((a, b));
+    let c = Server::start(&db);
+    let (status, seen) = api("GET", &c.url(&path), None, None);
+    assert_eq!(status, 200, "after a restart: {seen}");
+}
+
+/// An organisation with a recruiter, a P5–P6 requisition and one application on `server`;
+/// returns the path of the assessment link the recruiter issues for it.
+fn issue_a_link(server: &Server, tag: &str) -> String {
+    let a = server;
     let person = |server: &Server, tag: &str| {
         let email = unique_email(tag);
         let (status, body) = api(
@@ -679,7 +719,7 @@ fn an_assessment_link_from_one_process_opens_on_another() {
     };
     let (admin, _) = person(&a, "admin");
     let (recruiter, recruiter_email) = person(&a, "recruiter");
-    let slug = format!("org-{}", std::process::id());
+    let slug = format!("org-{tag}-{}", std::process::id());
     let (status, body) = api(
         "POST",
         &a.url("/api/orgs"),
@@ -730,7 +770,11 @@ fn an_assessment_link_from_one_process_opens_on_another() {
         Some(json!({})),
     );
     assert_eq!(status, 201, "{link}");
-    let path = link["path"].as_str().unwrap();
+    link["path"].as_str().unwrap().to_owned()
+}
+
+/// The link at `path` opens and starts on `b`, and `a` shows the same deadline.
+fn opens_and_starts(b: &Server, a: &Server, path: &str) {
     let (status, seen) = api("GET", &b.url(path), None, None);
     assert_eq!(status, 200, "{seen}");
     let (status, started) = api(
@@ -743,21 +787,4 @@ fn an_assessment_link_from_one_process_opens_on_another() {
     // The deadline is in the database: process a shows the same one.
     let (_, again) = api("GET", &a.url(path), None, None);
     assert_eq!(again["deadline_ms"], started["deadline_ms"]);
-
-    let short = Command::new(env!("CARGO_BIN_EXE_hireloop"))
-        .args([
-            "serve",
-            "--addr",
-            "127.0.0.1:0",
-            "--db",
-            &db,
-            "--link-secret",
-            "short",
-        ])
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .output()
-        .unwrap();
-    assert!(!short.status.success());
-    assert!(String::from_utf8_lossy(&short.stderr).contains("--link-secret"));
 }

@@ -13,14 +13,19 @@ pub mod service;
 use std::fmt;
 
 use hireloop_hiring::link::Secret;
+use hireloop_store::Store;
 
 use crate::error::WebError;
 
-/// The secret that signs assessment links. Every process serving one database must be given
-/// the same secret (`--link-secret` or `HIRELOOP_LINK_SECRET`), so a link issued by one process
-/// opens on another; a per-process random secret would break that, so there is none by default.
+/// The secret that signs assessment links (and keys blind aliases). Every process serving one
+/// database must use the same secret, so a link issued by one process opens on another: either
+/// one given to each (`--link-secret` or `HIRELOOP_LINK_SECRET`), or the installation's own,
+/// generated on the first start and kept in the database ([`LinkSecret::stored`]).
 #[derive(Clone)]
 pub struct LinkSecret(Vec<u8>);
+
+/// The name the installation's link secret is stored under.
+const LINK_SECRET_NAME: &str = "assessment_links";
 
 impl LinkSecret {
     /// A secret from its text; refused when shorter than
@@ -28,6 +33,19 @@ impl LinkSecret {
     pub fn new(text: &str) -> Result<LinkSecret, String> {
         Secret::new(text.as_bytes().to_vec()).map_err(|e| e.to_string())?;
         Ok(LinkSecret(text.as_bytes().to_vec()))
+    }
+
+    /// The installation's own secret: generated from the operating system's random source on
+    /// the first start and stored in the database; every later start, and every other process on
+    /// the same database, reads back the same one.
+    pub async fn stored(store: &Store, now_ms: i64) -> Result<LinkSecret, WebError> {
+        let mut bytes = [0u8; 32];
+        getrandom::fill(&mut bytes).map_err(WebError::internal)?;
+        let candidate: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        let text = store
+            .instance_secret(LINK_SECRET_NAME, &candidate, now_ms)
+            .await?;
+        LinkSecret::new(&text).map_err(WebError::internal)
     }
 
     /// The secret as the link module wants it.

@@ -39,7 +39,8 @@ pub struct ServeArgs {
     #[arg(long, default_value_t = 512, value_name = "N")]
     pub max_in_flight: usize,
     /// The secret hiring mode signs assessment links with: at least 32 bytes, the same on every
-    /// process sharing the database. Without it, assessment links cannot be issued.
+    /// process sharing the database. Without it, the installation's own secret is used: generated
+    /// on the first start and kept in the database, so every process on it agrees.
     #[arg(
         long,
         env = "HIRELOOP_LINK_SECRET",
@@ -116,7 +117,11 @@ pub fn serve(content: Content, args: &ServeArgs) -> Result<()> {
                 hireloop_web::hiring::LinkSecret::new(text)
                     .map_err(|e| anyhow::anyhow!("--link-secret: {e}"))?,
             ),
-            None => None,
+            None => Some(
+                hireloop_web::hiring::LinkSecret::stored(&store, wall_clock_ms())
+                    .await
+                    .map_err(|e| anyhow::anyhow!("cannot read or store the link secret: {e}"))?,
+            ),
         };
         let settings = Settings {
             secure_cookies: args.secure_cookies,
@@ -192,4 +197,11 @@ mod tests {
         assert_eq!(url(Some("sqlite::memory:")), "sqlite::memory:");
         assert_eq!(url(Some("postgres://u@h/db")), "postgres://u@h/db");
     }
+}
+
+/// Now, in milliseconds since the epoch.
+fn wall_clock_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
