@@ -91,18 +91,14 @@ pub use hireloop_report::svg::escape;
 
 /// A moment as `26 Nov 2026, 14:05 UTC`.
 pub fn fmt_time(ms: i64) -> String {
-    let secs = ms.div_euclid(1000);
-    let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
-    let of_day = secs.rem_euclid(86_400);
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    let month = MONTHS[usize::try_from(m - 1).unwrap_or(0).min(11)];
-    format!(
-        "{d} {month} {y}, {:02}:{:02} UTC",
-        of_day / 3600,
-        (of_day % 3600) / 60
-    )
+    utc(ms, "%-d %b %Y, %H:%M UTC")
+}
+
+/// `ms` since the epoch in UTC, formatted by `strftime`-style `format`; a moment outside the
+/// calendar's range shows as its raw number.
+pub fn utc(ms: i64, format: &str) -> String {
+    jiff::Timestamp::from_millisecond(ms)
+        .map_or_else(|_| format!("{ms} ms"), |t| t.strftime(format).to_string())
 }
 
 /// A clock time as `14:05:09 UTC`.
@@ -126,20 +122,6 @@ pub fn fmt_duration(ms: i64) -> String {
     } else {
         format!("{s} s")
     }
-}
-
-/// The proleptic Gregorian date of a day number counted from 1970-01-01.
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
 }
 
 /// `text` as HTML with the byte ranges of `spans` wrapped in `<mark>`, each titled with what it

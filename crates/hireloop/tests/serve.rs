@@ -717,8 +717,8 @@ fn issue_a_link(server: &Server, tag: &str) -> String {
         assert_eq!(status, 201, "{body}");
         (body["token"].as_str().unwrap().to_owned(), email)
     };
-    let (admin, _) = person(&a, "admin");
-    let (recruiter, recruiter_email) = person(&a, "recruiter");
+    let (admin, _) = person(a, "admin");
+    let (recruiter, recruiter_email) = person(a, "recruiter");
     let slug = format!("org-{tag}-{}", std::process::id());
     let (status, body) = api(
         "POST",

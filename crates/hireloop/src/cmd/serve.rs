@@ -181,6 +181,13 @@ async fn shutdown_signal() {
     tracing::info!("shutting down: finishing the requests in flight");
 }
 
+/// Now, in milliseconds since the epoch.
+fn wall_clock_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -197,11 +204,4 @@ mod tests {
         assert_eq!(url(Some("sqlite::memory:")), "sqlite::memory:");
         assert_eq!(url(Some("postgres://u@h/db")), "postgres://u@h/db");
     }
-}
-
-/// Now, in milliseconds since the epoch.
-fn wall_clock_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }

@@ -272,58 +272,17 @@ fn fmt_late(ms: i64) -> String {
     }
 }
 
-/// `YYYY-MM-DDTHH:MM` (a `datetime-local` value, read as UTC) as ms since the epoch.
+/// `YYYY-MM-DDTHH:MM` (a `datetime-local` value, read as UTC; seconds allowed) as ms since the
+/// epoch.
 fn parse_local(text: &str) -> Option<i64> {
-    let text = text.trim();
-    let (date, time) = text.split_once('T').or_else(|| text.split_once(' '))?;
-    let mut d = date.splitn(3, '-');
-    let y: i64 = d.next()?.parse().ok()?;
-    let m: i64 = d.next()?.parse().ok()?;
-    let day: i64 = d.next()?.parse().ok()?;
-    let mut t = time.splitn(3, ':');
-    let hh: i64 = t.next()?.parse().ok()?;
-    let mm: i64 = t.next()?.parse().ok()?;
-    if !(1..=12).contains(&m) || !(1..=31).contains(&day) || hh > 23 || mm > 59 || hh < 0 || mm < 0
-    {
-        return None;
-    }
-    Some((days_from_civil(y, m, day) * 86_400 + hh * 3600 + mm * 60) * 1000)
+    let civil: jiff::civil::DateTime = text.trim().parse().ok()?;
+    let moment = civil.to_zoned(jiff::tz::TimeZone::UTC).ok()?;
+    Some(moment.timestamp().as_millisecond())
 }
 
 /// ms since the epoch as a `datetime-local` value (UTC).
 fn local_value(ms: i64) -> String {
-    let secs = ms.div_euclid(1000);
-    let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
-    let of_day = secs.rem_euclid(86_400);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}",
-        of_day / 3600,
-        (of_day % 3600) / 60
-    )
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date.
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y.rem_euclid(400);
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// The date of a day number counted from 1970-01-01.
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
+    crate::view::utc(ms, "%Y-%m-%dT%H:%M")
 }
 
 /// A place inside this organisation to return to after a form, from the form's `back` field;

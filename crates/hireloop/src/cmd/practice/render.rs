@@ -25,34 +25,10 @@ const SNIPPET_CHARS: usize = 100;
 
 /// `2025-03-01 09:30 UTC` for milliseconds since the Unix epoch.
 pub(crate) fn utc(ms: i64) -> String {
-    let secs = ms.div_euclid(1000);
-    let (y, m, d) = civil_date(secs.div_euclid(86_400));
-    let t = secs.rem_euclid(86_400);
-    format!(
-        "{y:04}-{m:02}-{d:02} {:02}:{:02} UTC",
-        t / 3600,
-        t % 3600 / 60
+    jiff::Timestamp::from_millisecond(ms).map_or_else(
+        |_| format!("{ms} ms"),
+        |t| t.strftime("%Y-%m-%d %H:%M UTC").to_string(),
     )
-}
-
-/// The proleptic Gregorian date of a day counted from 1970-01-01, by 400-year eras counted from
-/// 0000-03-01 (so leap days fall at the end of a year).
-fn civil_date(days: i64) -> (i64, i64, i64) {
-    let from_march_0000 = days + 719_468;
-    let era = from_march_0000.div_euclid(146_097);
-    let day_of_era = from_march_0000.rem_euclid(146_097);
-    let year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let month_from_march = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * month_from_march + 2) / 5 + 1;
-    let month = if month_from_march < 10 {
-        month_from_march + 3
-    } else {
-        month_from_march - 9
-    };
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    (year, month, day)
 }
 
 /// A span of time for people: `45 s`, `12 min`, `2 h 05 min`.
