@@ -22,13 +22,13 @@ use super::{
 use crate::auth::SignedIn;
 use crate::error::WebError;
 use crate::hiring::authz::{Ctx, Object, authorize, membership};
-use crate::hiring::service::decisions::{self, ApproveBody, OfferBody};
 use crate::hiring::service::applications::CloseBody;
 use crate::hiring::service::decisions::OfferStatusBody;
+use crate::hiring::service::decisions::{self, ApproveBody, OfferBody};
 use crate::hiring::service::interviews::{CancelBody, RescheduleBody, ScheduleBody};
-use crate::hiring::service::{assessments, interviews};
 use crate::hiring::service::requisitions::{self, WindowQuery};
 use crate::hiring::service::{applications, candidates, plan_of, scorecards};
+use crate::hiring::service::{assessments, interviews};
 use crate::state::AppState;
 use crate::view::{Chrome, fmt_duration, fmt_time, render};
 
@@ -40,7 +40,10 @@ pub fn routes() -> Router<AppState> {
         .route("/orgs/{org}/applications/{id}/offers", post(propose))
         .route("/orgs/{org}/offers/{id}/approve", post(approve))
         .route("/orgs/{org}/offers/{id}/status", post(offer_status))
-        .route("/orgs/{org}/applications/{id}/assessments", post(issue_link))
+        .route(
+            "/orgs/{org}/applications/{id}/assessments",
+            post(issue_link),
+        )
         .route("/orgs/{org}/applications/{id}/reject", post(reject))
         .route("/orgs/{org}/applications/{id}/withdraw", post(withdraw))
         .route("/orgs/{org}/applications/{id}/hire", post(hire))
@@ -1215,7 +1218,10 @@ mod tests {
                 .collect::<Vec<_>>()
         };
         assert_eq!(next(OfferStatus::Proposed), ["sent", "withdrawn"]);
-        assert_eq!(next(OfferStatus::Sent), ["accepted", "declined", "withdrawn"]);
+        assert_eq!(
+            next(OfferStatus::Sent),
+            ["accepted", "declined", "withdrawn"]
+        );
         assert!(next(OfferStatus::Accepted).is_empty());
     }
 }

@@ -65,9 +65,7 @@ async fn show(
     for o in overdue {
         if !apps.contains_key(&o.application_id) {
             let app = store.application(ctx.org_id(), &o.application_id).await?;
-            let req = store
-                .requisition(ctx.org_id(), &app.requisition_id)
-                .await?;
+            let req = store.requisition(ctx.org_id(), &app.requisition_id).await?;
             // The same gate as the application page decides whether the name is blinded.
             let candidate = match authorize(
                 &state,
