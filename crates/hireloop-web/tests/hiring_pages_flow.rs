@@ -887,8 +887,7 @@ async fn the_loop_runs_to_an_accepted_offer_through_the_pages() {
         page.body
     );
 
-    let mut day = 1;
-    for round in &rounds {
+    for (day, round) in (1..).zip(rounds.iter()) {
         let panelist = if round == "bar-raiser" {
             &w.br_id
         } else {
@@ -896,7 +895,6 @@ async fn the_loop_runs_to_an_accepted_offer_through_the_pages() {
         };
         let starts = format!("2030-04-{day:02}T09:00");
         let ends = format!("2030-04-{day:02}T10:00");
-        day += 1;
         let done = browse(
             app,
             &w.recruiter,
