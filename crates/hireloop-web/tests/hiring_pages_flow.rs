@@ -463,13 +463,22 @@ async fn expired_and_garbled_links_get_an_html_error_page() {
     let link = issue_link(&w, &w.ada).await;
     let (garbled, _) = visitor(app, "/assess/acme/v1.not-a-token.at-all").await;
     garbled.is_page(StatusCode::NOT_FOUND);
+    assert!(
+        garbled.has("This assessment link does not work"),
+        "{}",
+        garbled.body
+    );
     let (other_org, _) = visitor(app, &link.replacen("/acme/", "/nobody/", 1)).await;
     other_org.is_page(StatusCode::NOT_FOUND);
 
     w.advance(8 * 86_400_000);
     let (expired, csrf) = visitor(app, &link).await;
     expired.is_page(StatusCode::CONFLICT);
-    assert!(expired.has("expired"), "{}", expired.body);
+    assert!(
+        expired.has("This assessment link cannot be used") && expired.has("has expired"),
+        "{}",
+        expired.body
+    );
     let start = send(
         app,
         Some(&format!("hl_csrf={csrf}")),

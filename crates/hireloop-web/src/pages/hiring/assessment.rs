@@ -174,18 +174,59 @@ async fn show(
         .saved
         .is_some()
         .then(|| "Your answers are saved.".to_owned());
-    Ok(page(&state, &caller, &slug, &token, None, saved)
-        .await?
-        .into_response())
+    match page(&state, &caller, &slug, &token, None, saved).await {
+        Ok(html) => Ok(html.into_response()),
+        Err(e) => link_problem(&caller, e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "hiring/assess_error.html")]
+struct LinkProblemPage {
+    chrome: Chrome,
+    title: String,
+    heading: &'static str,
+    message: String,
+}
+
+/// A link that does not open an assessment, as a page the candidate can act on: 404 for a
+/// broken or unknown link, 409 for an expired one (the service's message says what to do).
+/// Other errors stay as they are.
+fn link_problem(caller: &Caller, e: WebError) -> Result<Response, WebError> {
+    let (status, heading, message) = match e {
+        WebError::NotFound(_) => (
+            StatusCode::NOT_FOUND,
+            "This assessment link does not work",
+            "Check that the whole link from your message was opened — a part cut off at a line \
+             break is a common cause. If it still fails, ask your recruiter for a new link."
+                .to_owned(),
+        ),
+        WebError::Conflict(message) => (
+            StatusCode::CONFLICT,
+            "This assessment link cannot be used",
+            message,
+        ),
+        other => return Err(other),
+    };
+    let html = render(&LinkProblemPage {
+        chrome: Chrome::of(caller, ""),
+        title: heading.to_owned(),
+        heading,
+        message,
+    })?;
+    Ok((status, html).into_response())
 }
 
 /// `POST …/start`: starts the clock (once; starting again changes nothing).
 async fn start(
     State(state): State<AppState>,
+    caller: Caller,
     Path((slug, token)): Path<(String, String)>,
 ) -> Result<Response, WebError> {
-    assessments::start(&state, &slug, &token).await?;
-    Ok(see_other(&format!("/assess/{slug}/{token}")))
+    match assessments::start(&state, &slug, &token).await {
+        Ok(_) => Ok(see_other(&format!("/assess/{slug}/{token}"))),
+        Err(e) => link_problem(&caller, e),
+    }
 }
 
 /// Saves every item of the form whose answer differs from the saved one; returns how many were
@@ -268,14 +309,17 @@ async fn refused(
     let status = match &e {
         WebError::BadInput { .. } => StatusCode::UNPROCESSABLE_ENTITY,
         WebError::Conflict(_) => StatusCode::CONFLICT,
-        _ => return Err(e),
+        _ => return link_problem(caller, e),
     };
     let message = match e {
         WebError::BadInput { message, .. } | WebError::Conflict(message) => message,
         other => other.to_string(),
     };
-    let html = page(state, caller, slug, token, Some(message), None).await?;
-    Ok((status, html).into_response())
+    // A link that stopped working meanwhile (it expired) cannot show the page: say so instead.
+    match page(state, caller, slug, token, Some(message), None).await {
+        Ok(html) => Ok((status, html).into_response()),
+        Err(e) => link_problem(caller, e),
+    }
 }
 
 /// `POST …/submit`: saves what the form holds (while time is left), then submits; the result
@@ -287,7 +331,10 @@ async fn submit(
     body: Bytes,
 ) -> Result<Response, WebError> {
     let form = Form::parse(&body);
-    let a = assessments::view(&state, &slug, &token).await?;
+    let a = match assessments::view(&state, &slug, &token).await {
+        Ok(a) => a,
+        Err(e) => return link_problem(&caller, e),
+    };
     let time_left = a.submitted_ms.is_none()
         && a.started_ms.is_some()
         && a.deadline_ms.is_none_or(|d| state.now_ms() <= d);
