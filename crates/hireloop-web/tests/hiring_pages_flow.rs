@@ -339,6 +339,15 @@ async fn the_candidate_takes_the_assessment_through_the_pages() {
     );
 
     let link = issue_link(&w, &w.ada).await;
+    // Ada also finds it on her own status page.
+    let own = browse(
+        app,
+        &w.cand,
+        &format!("/orgs/acme/applications/{}", w.ada),
+        None,
+    )
+    .await;
+    assert!(own.has(&format!("href=\"{link}\"")), "{}", own.body);
 
     // The candidate opens it without an account: the intro, then Start.
     let (intro, csrf) = visitor(app, &link).await;
@@ -420,6 +429,17 @@ async fn the_candidate_takes_the_assessment_through_the_pages() {
     done.is_page(StatusCode::OK);
     assert!(done.has("Your answers are in") && done.has("You answered 1 of"));
     assert!(!done.has("name=\"item:"), "nothing left to answer");
+    let own = browse(
+        app,
+        &w.cand,
+        &format!("/orgs/acme/applications/{}", w.ada),
+        None,
+    )
+    .await;
+    assert!(
+        !own.has(&link),
+        "a submitted assessment is not offered again"
+    );
     let answers: Value = app
         .call(
             &axum::http::Method::GET,

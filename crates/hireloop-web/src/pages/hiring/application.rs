@@ -1118,6 +1118,9 @@ struct OwnPage {
     upcoming: Vec<OwnInterviewRow>,
     past: Vec<OwnInterviewRow>,
     can_withdraw: bool,
+    /// Their online assessment, while its link works and it is not submitted: the page to take
+    /// it and when the link stops working.
+    assessment: Option<(String, String)>,
     form: FormState,
 }
 
@@ -1173,7 +1176,18 @@ async fn own_page(
             past.push(row);
         }
     }
+    // The link the recruiter sent, also here: the candidate is who it is for.
+    let mut assessment = None;
+    for a in assessments::of_application(state, &ctx, id).await? {
+        if let Some(l) = assessments::link_of(state, &ctx, &a)? {
+            assessment = Some((
+                format!("/assess/{}/{}", ctx.org.slug, l.token),
+                fmt_time(l.expires_ms),
+            ));
+        }
+    }
     render(&OwnPage {
+        assessment,
         chrome: chrome(user),
         title: format!("Your application · {}", req.title),
         bar: OrgBar::of(&ctx),
