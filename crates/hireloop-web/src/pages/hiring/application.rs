@@ -1173,7 +1173,13 @@ async fn own_page(
         if row.status == "scheduled" && i.ends_ms >= now {
             upcoming.push(row);
         } else {
-            past.push(row);
+            // A scheduled interview whose time has gone is not "scheduled" to the candidate.
+            let status = if row.status == "scheduled" {
+                "past".to_owned()
+            } else {
+                row.status
+            };
+            past.push(OwnInterviewRow { status, ..row });
         }
     }
     // The link the recruiter sent, also here: the candidate is who it is for.
