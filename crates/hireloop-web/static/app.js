@@ -20,3 +20,25 @@
     setInterval(tick, 1000);
   });
 })();
+
+// hiring: flow — the assessment link on an application page shows this server's full address
+// and gets a Copy button (without JavaScript the field holds the path, selectable as it is).
+(function () {
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("input[data-link-path]").forEach(function (field) {
+      field.value = new URL(field.dataset.linkPath, window.location.href).href;
+      field.addEventListener("focus", function () { field.select(); });
+    });
+    document.querySelectorAll("button[data-copy]").forEach(function (button) {
+      var field = document.getElementById(button.dataset.copy);
+      if (!field || !navigator.clipboard) { return; }
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        navigator.clipboard.writeText(field.value).then(function () {
+          button.textContent = "Copied";
+          setTimeout(function () { button.textContent = "Copy"; }, 2000);
+        });
+      });
+    });
+  });
+})();

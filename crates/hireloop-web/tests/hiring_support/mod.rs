@@ -169,3 +169,38 @@ impl App {
 pub fn expect(reply: &Reply, status: StatusCode) {
     assert_eq!(reply.status, status, "body: {}", reply.text);
 }
+
+/// A clock the test moves by hand, in ms since the epoch.
+pub type HandClock = std::sync::Arc<std::sync::atomic::AtomicI64>;
+
+impl App {
+    /// A fresh app whose clock starts at the wall clock's now and moves only when the test moves
+    /// it (links expire, scorecards fall overdue).
+    pub async fn with_hand_clock() -> (App, HandClock) {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_millis();
+        let clock: HandClock = std::sync::Arc::new(std::sync::atomic::AtomicI64::new(
+            i64::try_from(now).unwrap(),
+        ));
+        let store = Store::open("sqlite::memory:").await.expect("store");
+        let settings = Settings {
+            link_secret: Some(LinkSecret::new(SECRET).unwrap()),
+            ..Settings::default()
+        };
+        let read = clock.clone();
+        let state = AppState::with_clock(
+            store.clone(),
+            content(),
+            settings,
+            std::sync::Arc::new(move || read.load(std::sync::atomic::Ordering::SeqCst)),
+        );
+        let app = App {
+            router: hireloop_web::router(state.clone()),
+            store,
+            state,
+        };
+        (app, clock)
+    }
+}

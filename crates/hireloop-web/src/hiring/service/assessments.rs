@@ -3,7 +3,7 @@
 
 use hireloop_hiring::link::{self, Claims, LinkError};
 use hireloop_practice::{Answer, ItemKind, LoopPlan, PracticeRound, grade_item};
-use hireloop_store::{Assessment, Org};
+use hireloop_store::{Assessment, AssessmentAnswer, Org};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use utoipa::ToSchema;
@@ -140,6 +140,54 @@ pub async fn issue(state: &AppState, ctx: &Ctx, application_id: &str) -> Result<
         token,
         expires_ms,
     })
+}
+
+/// An application's assessments, oldest first (for its page; the caller is authorised on the
+/// application).
+pub async fn of_application(
+    state: &AppState,
+    ctx: &Ctx,
+    application_id: &str,
+) -> Result<Vec<Assessment>, WebError> {
+    Ok(state
+        .store()
+        .assessments_of(ctx.org_id(), application_id)
+        .await?)
+}
+
+/// The signed link of an issued assessment, signed again from what the store keeps (the
+/// signature is a function of the claims, so it is the link that was sent). `None` once the link
+/// has expired or the assessment is submitted: there is nothing left to send.
+pub fn link_of(state: &AppState, ctx: &Ctx, a: &Assessment) -> Result<Option<LinkOut>, WebError> {
+    if a.submitted_ms.is_some() || state.now_ms() >= a.expires_ms {
+        return Ok(None);
+    }
+    let secret = secret(state)?;
+    let token = link::issue(
+        &secret,
+        &Claims {
+            application_id: a.application_id.clone(),
+            assessment_id: a.id.clone(),
+            expires_ms: a.expires_ms,
+            nonce: a.nonce.clone(),
+        },
+    );
+    Ok(Some(LinkOut {
+        path: format!("/api/assess/{}/{token}", ctx.org.slug),
+        assessment_id: a.id.clone(),
+        token,
+        expires_ms: a.expires_ms,
+    }))
+}
+
+/// The saved answers of the assessment a link opens, by item (drafts until submission).
+pub async fn answers(
+    state: &AppState,
+    slug: &str,
+    token: &str,
+) -> Result<Vec<AssessmentAnswer>, WebError> {
+    let (org, a) = open(state, slug, token).await?;
+    Ok(state.store().assessment_answers(&org.id, &a.id).await?)
 }
 
 /// The organisation and assessment a token opens; 404 for anything wrong with it but expiry,

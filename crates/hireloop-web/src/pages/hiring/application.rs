@@ -1,6 +1,9 @@
 //! `/orgs/{org}/applications/{id}`: the candidate (blinded when the rules say so), the stage
-//! timeline against its limits, the interviews with calendar files and the form to schedule
-//! one, the scorecards the viewer may read, and the way to the debrief.
+//! timeline against its limits, the online assessment (its signed link and result), the
+//! interviews with calendar files, their history and the forms to schedule, move and cancel them,
+//! the scorecards the viewer may read, the way to the debrief, the decision and the offers, and
+//! the forms that close the application (reject, withdraw, hire). A candidate signed in to their
+//! own application sees a page of its own: stage, status and interviews, nothing of the panel.
 
 use askama::Template;
 use axum::Router;
@@ -8,9 +11,9 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
-use hireloop_hiring::roles::Action;
+use hireloop_hiring::roles::{Action, Role};
 use hireloop_hiring::timeline::Target;
-use hireloop_store::{ApplicationStatus, InterviewStatus};
+use hireloop_store::{Application, ApplicationStatus, Assessment, InterviewStatus, OfferStatus};
 
 use super::{
     Form, FormState, Names, OrgBar, Refused, chrome, local_value, parse_local, refused_page,
@@ -18,11 +21,14 @@ use super::{
 };
 use crate::auth::SignedIn;
 use crate::error::WebError;
-use crate::hiring::authz::{Object, authorize};
+use crate::hiring::authz::{Ctx, Object, authorize, membership};
+use crate::hiring::service::applications::CloseBody;
+use crate::hiring::service::decisions::OfferStatusBody;
 use crate::hiring::service::decisions::{self, ApproveBody, OfferBody};
-use crate::hiring::service::interviews::{self, ScheduleBody};
+use crate::hiring::service::interviews::{CancelBody, RescheduleBody, ScheduleBody};
 use crate::hiring::service::requisitions::{self, WindowQuery};
 use crate::hiring::service::{applications, candidates, plan_of, scorecards};
+use crate::hiring::service::{assessments, interviews};
 use crate::state::AppState;
 use crate::view::{Chrome, fmt_duration, fmt_time, render};
 
@@ -33,6 +39,16 @@ pub fn routes() -> Router<AppState> {
         .route("/orgs/{org}/applications/{id}/interviews", post(schedule))
         .route("/orgs/{org}/applications/{id}/offers", post(propose))
         .route("/orgs/{org}/offers/{id}/approve", post(approve))
+        .route("/orgs/{org}/offers/{id}/status", post(offer_status))
+        .route(
+            "/orgs/{org}/applications/{id}/assessments",
+            post(issue_link),
+        )
+        .route("/orgs/{org}/applications/{id}/reject", post(reject))
+        .route("/orgs/{org}/applications/{id}/withdraw", post(withdraw))
+        .route("/orgs/{org}/applications/{id}/hire", post(hire))
+        .route("/orgs/{org}/interviews/{id}/reschedule", post(reschedule))
+        .route("/orgs/{org}/interviews/{id}/cancel", post(cancel))
 }
 
 #[derive(Template)]
@@ -67,7 +83,47 @@ struct AppPage {
     levels: Vec<String>,
     currency: &'static str,
     stages: Vec<(String, String)>,
+    assessment: Option<AssessView>,
+    close: CloseView,
     form: FormState,
+}
+
+/// The online assessment's part of the page.
+struct AssessView {
+    /// Whether the viewer may issue a link (recruiters of the team, on an active application).
+    can_issue: bool,
+    rows: Vec<AssessRow>,
+}
+
+struct AssessRow {
+    issued: String,
+    status: &'static str,
+    status_class: &'static str,
+    /// The candidate's page, while the link still works (only for those who send links).
+    link: Option<String>,
+    expires: String,
+    started: Option<String>,
+    deadline: Option<String>,
+    submitted: Option<String>,
+    /// `2.6 / 4 · 3 of 5 correct`.
+    result: Option<String>,
+    items: i64,
+}
+
+/// The forms that close the application, as the policy allows them to the viewer.
+struct CloseView {
+    can_reject: bool,
+    can_withdraw: bool,
+    can_hire: bool,
+    /// Whether a decision to hire is recorded (the hire form says so when it is not).
+    hire_decided: bool,
+}
+
+struct HistoryRow {
+    when: String,
+    what: String,
+    by: String,
+    reason: Option<String>,
 }
 
 struct CandidateView {
@@ -107,6 +163,34 @@ struct InterviewRow {
     mine: bool,
     location: Option<String>,
     url: Option<String>,
+    history: Vec<HistoryRow>,
+    can_reschedule: bool,
+    can_cancel: bool,
+    starts_value: String,
+    ends_value: String,
+    /// The refused reschedule's problems when it was this interview's: (field, message).
+    reschedule_error: Option<(String, String)>,
+    reschedule_reason: String,
+    cancel_error: Option<String>,
+    cancel_reason: String,
+}
+
+impl InterviewRow {
+    /// The refused reschedule's message for `field` of this interview's form.
+    fn rs_error(&self, field: &str) -> Option<&str> {
+        self.reschedule_error
+            .as_ref()
+            .filter(|(f, _)| f == field)
+            .map(|(_, m)| m.as_str())
+    }
+
+    /// The refused reschedule's message that belongs to none of its fields.
+    fn rs_general(&self) -> Option<&str> {
+        self.reschedule_error
+            .as_ref()
+            .filter(|(f, _)| !["starts", "ends", "reason"].contains(&f.as_str()))
+            .map(|(_, m)| m.as_str())
+    }
 }
 
 struct StaffRow {
@@ -147,6 +231,9 @@ struct OfferRow {
     /// The refused approval's problem and reason, when it was this offer's.
     approve_error: Option<String>,
     approve_reason: String,
+    /// The statuses the viewer may move it to.
+    next: Vec<(&'static str, &'static str)>,
+    status_error: Option<String>,
 }
 
 async fn show(
@@ -178,6 +265,12 @@ async fn page(
     id: &str,
     form: FormState,
 ) -> Result<Html<String>, WebError> {
+    // A candidate never sees the team's page: theirs is the status page, authorised as
+    // `OwnApplicationView` (another candidate's application is refused there).
+    let (_, member) = membership(state, user, slug).await?;
+    if member.role == Role::Candidate {
+        return own_page(state, user, slug, id, form).await;
+    }
     let ctx = authorize(
         state,
         user,
@@ -245,7 +338,61 @@ async fn page(
                 role_name(s.role)
             ));
         }
+        let mut history = Vec::new();
+        for h in interviews::get(state, &ctx, &i.id).await?.history {
+            history.push(HistoryRow {
+                when: fmt_time(h.changed_ms),
+                what: match (h.seq, h.status) {
+                    (1, _) => format!("scheduled for {}", fmt_time(h.starts_ms)),
+                    (_, InterviewStatus::Cancelled) => "cancelled".to_owned(),
+                    (_, InterviewStatus::Done) => "done".to_owned(),
+                    _ => format!(
+                        "moved to {} ({})",
+                        fmt_time(h.starts_ms),
+                        fmt_duration(h.ends_ms - h.starts_ms)
+                    ),
+                },
+                by: names.of(state, &h.changed_by).await?,
+                reason: h.reason,
+            });
+        }
+        let open = i.status == InterviewStatus::Scheduled;
+        let this_form = |name: &str| form.value(name, "interview", "") == i.id;
+        let reschedule_error = form
+            .0
+            .as_ref()
+            .filter(|r| r.form == "reschedule" && this_form("reschedule"))
+            .map(|r| (r.field.clone(), r.message.clone()));
         interviews.push(InterviewRow {
+            can_reschedule: open && ctx.may(Action::InterviewReschedule),
+            can_cancel: open && ctx.may(Action::InterviewCancel),
+            starts_value: if this_form("reschedule") {
+                form.value("reschedule", "starts", "")
+            } else {
+                local_value(i.starts_ms)
+            },
+            ends_value: if this_form("reschedule") {
+                form.value("reschedule", "ends", "")
+            } else {
+                local_value(i.ends_ms)
+            },
+            reschedule_error,
+            reschedule_reason: if this_form("reschedule") {
+                form.value("reschedule", "reason", "")
+            } else {
+                String::new()
+            },
+            cancel_error: if this_form("cancel") {
+                form.general("cancel", &[]).map(str::to_owned)
+            } else {
+                None
+            },
+            cancel_reason: if this_form("cancel") {
+                form.value("cancel", "reason", "")
+            } else {
+                String::new()
+            },
+            history,
             id: i.id.clone(),
             round: round_name(&i.round_id),
             when: fmt_time(i.starts_ms),
@@ -355,6 +502,16 @@ async fn page(
                     .error("approve", &format!("reason-{}", o.id))
                     .map(str::to_owned),
                 approve_reason: form.value("approve", "reason", ""),
+                next: if ctx.may(Action::OfferPropose) {
+                    next_statuses(o.status)
+                } else {
+                    Vec::new()
+                },
+                status_error: if form.value("offer-status", "offer", "") == o.id {
+                    form.general("offer-status", &[]).map(str::to_owned)
+                } else {
+                    None
+                },
             }
         })
         .collect();
@@ -362,6 +519,15 @@ async fn page(
         .decision
         .as_ref()
         .is_some_and(|d| d.final_outcome == "hire");
+
+    let assessment = assessment_view(state, &ctx, app).await?;
+    let active = app.status == ApplicationStatus::Active;
+    let close = CloseView {
+        can_reject: active && ctx.may(Action::ApplicationReject),
+        can_withdraw: active && ctx.may(Action::ApplicationWithdraw),
+        can_hire: active && ctx.may(Action::DecisionDecide),
+        hire_decided: hired,
+    };
 
     let start = (now / 3_600_000 + 24) * 3_600_000;
     render(&AppPage {
@@ -415,8 +581,96 @@ async fn page(
             .iter()
             .map(|s| (s.id.clone(), s.name.clone()))
             .collect(),
+        assessment,
+        close,
         form,
     })
+}
+
+/// The online assessment's part of the application page: shown to those who send links and to
+/// those who read the debrief (its result is advice there); `None` to everyone else.
+async fn assessment_view(
+    state: &AppState,
+    ctx: &Ctx,
+    app: &Application,
+) -> Result<Option<AssessView>, WebError> {
+    let sends = ctx.may(Action::AssessmentLinkSend);
+    if !sends && !ctx.may(Action::DebriefView) {
+        return Ok(None);
+    }
+    let now = state.now_ms();
+    let mut rows = Vec::new();
+    for a in assessments::of_application(state, ctx, &app.id).await? {
+        let (status, status_class) = assessment_status(&a, now);
+        let link = if sends {
+            assessments::link_of(state, ctx, &a)?.map(|l| {
+                // The candidate's page, not the API's JSON: the same token opens both.
+                format!("/assess/{}/{}", ctx.org.slug, l.token)
+            })
+        } else {
+            None
+        };
+        let result = a.result.as_ref().map(|r| {
+            let score = r.get("score").and_then(serde_json::Value::as_f64);
+            let items = r.get("items").and_then(serde_json::Value::as_i64);
+            let correct = r.get("correct").and_then(serde_json::Value::as_i64);
+            match (score, items, correct) {
+                (Some(s), Some(n), Some(c)) => format!("{s:.1} / 4 · {c} of {n} correct"),
+                (Some(s), _, _) => format!("{s:.1} / 4"),
+                _ => "graded".to_owned(),
+            }
+        });
+        let items = a
+            .plan
+            .get("items")
+            .and_then(serde_json::Value::as_array)
+            .map_or(0, |v| i64::try_from(v.len()).unwrap_or(0));
+        rows.push(AssessRow {
+            issued: fmt_time(a.issued_ms),
+            status,
+            status_class,
+            link,
+            expires: fmt_time(a.expires_ms),
+            started: a.started_ms.map(fmt_time),
+            deadline: a.deadline_ms.map(fmt_time),
+            submitted: a.submitted_ms.map(fmt_time),
+            result,
+            items,
+        });
+    }
+    Ok(Some(AssessView {
+        can_issue: sends && app.status == ApplicationStatus::Active,
+        rows,
+    }))
+}
+
+/// An assessment's state as a word and its badge class: `submitted`, `expired` (the link
+/// stopped working before it was submitted), `started` or `issued`.
+fn assessment_status(a: &Assessment, now: i64) -> (&'static str, &'static str) {
+    if a.submitted_ms.is_some() {
+        ("submitted", "good")
+    } else if now >= a.expires_ms {
+        ("expired", "bad")
+    } else if a.started_ms.is_some() {
+        ("started", "accent")
+    } else {
+        ("issued", "")
+    }
+}
+
+/// The statuses an offer may move to from `status` (see `decisions::set_status`), with labels.
+fn next_statuses(status: OfferStatus) -> Vec<(&'static str, &'static str)> {
+    match status {
+        OfferStatus::Proposed | OfferStatus::Approved => {
+            vec![("sent", "Extended (sent)"), ("withdrawn", "Withdrawn")]
+        }
+        OfferStatus::Sent => vec![
+            ("accepted", "Accepted"),
+            ("declined", "Declined"),
+            ("withdrawn", "Withdrawn"),
+        ],
+        _ => Vec::new(),
+    }
 }
 
 /// The form's field a service problem belongs to.
@@ -589,6 +843,371 @@ async fn approve(
     }
 }
 
+/// `POST /orgs/{org}/applications/{id}/assessments`: issues an online-assessment link; the page
+/// then shows it to copy.
+async fn issue_link(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path((slug, id)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let form = Form::parse(&body);
+    let ctx = authorize(
+        &state,
+        &user,
+        &slug,
+        Action::AssessmentLinkSend,
+        Object::Application(&id),
+    )
+    .await?;
+    match assessments::issue(&state, &ctx, &id).await {
+        Ok(_) => Ok(see_other(&format!(
+            "/orgs/{slug}/applications/{id}#assessment"
+        ))),
+        Err(e) => refuse(&state, &user, &slug, &id, "assess", form, e).await,
+    }
+}
+
+/// Renders the application page again with a refused form's problem.
+async fn refuse(
+    state: &AppState,
+    user: &SignedIn,
+    slug: &str,
+    application_id: &str,
+    name: &'static str,
+    form: Form,
+    e: WebError,
+) -> Result<Response, WebError> {
+    let refused = FormState(Some(Refused::of(name, form, e)?));
+    let html = page(state, user, slug, application_id, refused.clone()).await?;
+    Ok(refused_page(&refused, html))
+}
+
+/// Closes an application as `status` after `action` is authorised, with the form's reason.
+async fn close_with(
+    state: &AppState,
+    user: &SignedIn,
+    slug: &str,
+    id: &str,
+    body: &[u8],
+    action: Action,
+    status: ApplicationStatus,
+) -> Result<Response, WebError> {
+    let form = Form::parse(body);
+    let ctx = authorize(state, user, slug, action, Object::Application(id)).await?;
+    let reason = Some(form.get("reason").to_owned());
+    match applications::close(state, &ctx, id, status, &CloseBody { reason }).await {
+        Ok(_) => Ok(see_other(&format!("/orgs/{slug}/applications/{id}"))),
+        Err(e) => refuse(state, user, slug, id, "close", form, e).await,
+    }
+}
+
+/// `POST /orgs/{org}/applications/{id}/reject` (`ApplicationReject`).
+async fn reject(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path((slug, id)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    close_with(
+        &state,
+        &user,
+        &slug,
+        &id,
+        &body,
+        Action::ApplicationReject,
+        ApplicationStatus::Rejected,
+    )
+    .await
+}
+
+/// `POST /orgs/{org}/applications/{id}/withdraw` (`ApplicationWithdraw`: the recruiter for the
+/// candidate, or the candidate themselves).
+async fn withdraw(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path((slug, id)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    close_with(
+        &state,
+        &user,
+        &slug,
+        &id,
+        &body,
+        Action::ApplicationWithdraw,
+        ApplicationStatus::Withdrawn,
+    )
+    .await
+}
+
+/// `POST /orgs/{org}/applications/{id}/hire` (`DecisionDecide`, as the API's hire).
+async fn hire(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path((slug, id)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    close_with(
+        &state,
+        &user,
+        &slug,
+        &id,
+        &body,
+        Action::DecisionDecide,
+        ApplicationStatus::Hired,
+    )
+    .await
+}
+
+/// The form's field a reschedule problem belongs to.
+fn reschedule_field(field: &str) -> String {
+    match field {
+        "starts_ms" => "starts".to_owned(),
+        "ends_ms" => "ends".to_owned(),
+        f => f.to_owned(),
+    }
+}
+
+/// `POST /orgs/{org}/interviews/{id}/reschedule`: a new time with the reason, kept in the
+/// interview's history.
+async fn reschedule(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path((slug, id)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let mut form = Form::parse(&body);
+    let ctx = authorize(
+        &state,
+        &user,
+        &slug,
+        Action::InterviewReschedule,
+        Object::Interview(&id),
+    )
+    .await?;
+    let application_id = state
+        .store()
+        .interview(ctx.org_id(), &id)
+        .await?
+        .application_id;
+    // The page matches a refused form to its row by this field, whatever was posted.
+    form.0.retain(|(k, _)| k != "interview");
+    form.0.push(("interview".to_owned(), id.clone()));
+    let result = match (
+        parse_local(form.get("starts")),
+        parse_local(form.get("ends")),
+    ) {
+        (None, _) => Err(WebError::bad("starts", "enter a start date and time")),
+        (_, None) => Err(WebError::bad("ends", "enter an end date and time")),
+        (Some(starts_ms), Some(ends_ms)) => {
+            interviews::reschedule(
+                &state,
+                &ctx,
+                &id,
+                &RescheduleBody {
+                    starts_ms,
+                    ends_ms,
+                    reason: form.get("reason").to_owned(),
+                },
+            )
+            .await
+        }
+    };
+    match result {
+        Ok(_) => Ok(see_other(&format!(
+            "/orgs/{slug}/applications/{application_id}#interviews"
+        ))),
+        Err(e) => {
+            let mut refused = Refused::of("reschedule", form, e)?;
+            refused.field = reschedule_field(&refused.field);
+            let refused = FormState(Some(refused));
+            let html = page(&state, &user, &slug, &application_id, refused.clone()).await?;
+            Ok(refused_page(&refused, html))
+        }
+    }
+}
+
+/// `POST /orgs/{org}/interviews/{id}/cancel`: calls an interview off, with an optional reason.
+async fn cancel(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path((slug, id)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let mut form = Form::parse(&body);
+    let ctx = authorize(
+        &state,
+        &user,
+        &slug,
+        Action::InterviewCancel,
+        Object::Interview(&id),
+    )
+    .await?;
+    let application_id = state
+        .store()
+        .interview(ctx.org_id(), &id)
+        .await?
+        .application_id;
+    form.0.retain(|(k, _)| k != "interview");
+    form.0.push(("interview".to_owned(), id.clone()));
+    let body = CancelBody {
+        reason: Some(form.get("reason").to_owned()),
+    };
+    match interviews::cancel(&state, &ctx, &id, &body).await {
+        Ok(_) => Ok(see_other(&format!(
+            "/orgs/{slug}/applications/{application_id}#interviews"
+        ))),
+        Err(e) => {
+            // A cancel form has one field; every problem is shown above it.
+            let mut refused = Refused::of("cancel", form, e)?;
+            refused.field = String::new();
+            let refused = FormState(Some(refused));
+            let html = page(&state, &user, &slug, &application_id, refused.clone()).await?;
+            Ok(refused_page(&refused, html))
+        }
+    }
+}
+
+/// `POST /orgs/{org}/offers/{id}/status`: the offer goes out, is accepted, declined or withdrawn.
+async fn offer_status(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path((slug, id)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let mut form = Form::parse(&body);
+    let ctx = authorize(
+        &state,
+        &user,
+        &slug,
+        Action::OfferPropose,
+        Object::Offer(&id),
+    )
+    .await?;
+    let application_id = state.store().offer(ctx.org_id(), &id).await?.application_id;
+    form.0.retain(|(k, _)| k != "offer");
+    form.0.push(("offer".to_owned(), id.clone()));
+    let body = OfferStatusBody {
+        status: form.get("status").to_owned(),
+    };
+    match decisions::set_status(&state, &ctx, &id, &body).await {
+        Ok(_) => Ok(see_other(&format!(
+            "/orgs/{slug}/applications/{application_id}#offers"
+        ))),
+        Err(e) => {
+            let mut refused = Refused::of("offer-status", form, e)?;
+            refused.field = String::new();
+            let refused = FormState(Some(refused));
+            let html = page(&state, &user, &slug, &application_id, refused.clone()).await?;
+            Ok(refused_page(&refused, html))
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "hiring/own_application.html")]
+struct OwnPage {
+    chrome: Chrome,
+    title: String,
+    bar: OrgBar,
+    id: String,
+    req_title: String,
+    stage: String,
+    status: String,
+    upcoming: Vec<OwnInterviewRow>,
+    past: Vec<OwnInterviewRow>,
+    can_withdraw: bool,
+    /// Their online assessment, while its link works and it is not submitted: the page to take
+    /// it and when the link stops working.
+    assessment: Option<(String, String)>,
+    form: FormState,
+}
+
+struct OwnInterviewRow {
+    id: String,
+    round: String,
+    when: String,
+    length: String,
+    status: String,
+}
+
+/// A candidate's own application: the stage and status, their interviews with calendar files
+/// and the way to withdraw; nothing of the panel's judgements or of other candidates.
+async fn own_page(
+    state: &AppState,
+    user: &SignedIn,
+    slug: &str,
+    id: &str,
+    form: FormState,
+) -> Result<Html<String>, WebError> {
+    let ctx = authorize(
+        state,
+        user,
+        slug,
+        Action::OwnApplicationView,
+        Object::Application(id),
+    )
+    .await?;
+    let own = applications::own(state, &ctx, id).await?;
+    // The requisition's title and the rounds' names: the candidate knows what they applied to.
+    let app = state.store().application(ctx.org_id(), id).await?;
+    let req = state
+        .store()
+        .requisition(ctx.org_id(), &app.requisition_id)
+        .await?;
+    let plan = plan_of(state, &req, None).ok();
+    let now = state.now_ms();
+    let (mut upcoming, mut past) = (Vec::new(), Vec::new());
+    for i in own.interviews {
+        let row = OwnInterviewRow {
+            round: plan
+                .as_ref()
+                .and_then(|p| p.round(&i.round).map(|(_, r)| r.name.clone()))
+                .unwrap_or_else(|| i.round.clone()),
+            when: fmt_time(i.starts_ms),
+            length: fmt_duration(i.ends_ms - i.starts_ms),
+            status: i.status.clone(),
+            id: i.id,
+        };
+        if row.status == "scheduled" && i.ends_ms >= now {
+            upcoming.push(row);
+        } else {
+            // A scheduled interview whose time has gone is not "scheduled" to the candidate.
+            let status = if row.status == "scheduled" {
+                "past".to_owned()
+            } else {
+                row.status
+            };
+            past.push(OwnInterviewRow { status, ..row });
+        }
+    }
+    // The link the recruiter sent, also here: the candidate is who it is for.
+    let mut assessment = None;
+    for a in assessments::of_application(state, &ctx, id).await? {
+        if let Some(l) = assessments::link_of(state, &ctx, &a)? {
+            assessment = Some((
+                format!("/assess/{}/{}", ctx.org.slug, l.token),
+                fmt_time(l.expires_ms),
+            ));
+        }
+    }
+    render(&OwnPage {
+        assessment,
+        chrome: chrome(user),
+        title: format!("Your application · {}", req.title),
+        bar: OrgBar::of(&ctx),
+        id: own.id,
+        req_title: req.title.clone(),
+        stage: own.stage,
+        can_withdraw: own.status == "active" && ctx.may(Action::ApplicationWithdraw),
+        status: own.status,
+        upcoming,
+        past,
+        form,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -606,5 +1225,23 @@ mod tests {
         assert_eq!(schedule_field("ends_ms"), "ends");
         assert_eq!(schedule_field("panel[2]"), "panel");
         assert_eq!(schedule_field("round"), "round");
+        assert_eq!(reschedule_field("starts_ms"), "starts");
+        assert_eq!(reschedule_field("reason"), "reason");
+    }
+
+    #[test]
+    fn offers_move_on_only_forward() {
+        let next = |s| {
+            next_statuses(s)
+                .into_iter()
+                .map(|(v, _)| v)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(next(OfferStatus::Proposed), ["sent", "withdrawn"]);
+        assert_eq!(
+            next(OfferStatus::Sent),
+            ["accepted", "declined", "withdrawn"]
+        );
+        assert!(next(OfferStatus::Accepted).is_empty());
     }
 }
