@@ -9,8 +9,10 @@
 //! on success and re-render with the problem beside its field, input kept, when refused.
 
 mod application;
+mod candidates;
 mod debrief;
 mod home;
+mod members;
 mod requisition;
 mod scorecard;
 
@@ -35,6 +37,8 @@ pub fn routes() -> Router<AppState> {
         .merge(application::routes())
         .merge(scorecard::routes())
         .merge(debrief::routes())
+        .merge(members::routes())
+        .merge(candidates::routes())
 }
 
 /// The chrome of a hiring page: the hiring section is current and its link shown.
