@@ -9,10 +9,12 @@
 //! on success and re-render with the problem beside its field, input kept, when refused.
 
 mod application;
+mod audit;
 mod candidates;
 mod debrief;
 mod home;
 mod members;
+mod reports;
 mod requisition;
 mod scorecard;
 
@@ -39,6 +41,8 @@ pub fn routes() -> Router<AppState> {
         .merge(debrief::routes())
         .merge(members::routes())
         .merge(candidates::routes())
+        .merge(reports::routes())
+        .merge(audit::routes())
 }
 
 /// The chrome of a hiring page: the hiring section is current and its link shown.
