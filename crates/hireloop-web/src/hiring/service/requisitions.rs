@@ -216,8 +216,8 @@ pub async fn list(
     }
     .page()?;
     let store = state.store();
-    let org_wide = roles::rule(Action::RequisitionView)
-        .is_some_and(|r| r.scope(ctx.role()) == Scope::Org);
+    let org_wide =
+        roles::rule(Action::RequisitionView).is_some_and(|r| r.scope(ctx.role()) == Scope::Org);
     if org_wide {
         return Ok(store
             .requisitions(ctx.org_id(), q.include_closed, &page)

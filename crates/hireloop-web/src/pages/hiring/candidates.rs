@@ -241,7 +241,10 @@ async fn import(
         None => upload.text("csv").into_bytes(),
     };
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        let e = WebError::bad("file", "choose a CSV file or paste its rows; nothing was imported");
+        let e = WebError::bad(
+            "file",
+            "choose a CSV file or paste its rows; nothing was imported",
+        );
         return list_refused(&state, &user, &slug, "import", kept, e).await;
     }
     match candidates::import_csv(&state, &ctx, &bytes).await {
@@ -404,9 +407,11 @@ async fn show(
     user: SignedIn,
     Path((slug, id)): Path<(String, String)>,
 ) -> Result<Response, WebError> {
-    Ok(candidate_page(&state, &user, &slug, &id, FormState::default())
-        .await?
-        .into_response())
+    Ok(
+        candidate_page(&state, &user, &slug, &id, FormState::default())
+            .await?
+            .into_response(),
+    )
 }
 
 /// The candidate page again with a form's problem.
@@ -605,7 +610,12 @@ impl Upload {
 
 /// The parts of a `multipart/form-data` body (RFC 7578): each part's name, file name and bytes.
 fn multipart(content_type: &str, body: &[u8]) -> Result<Vec<Part>, WebError> {
-    let bad = || WebError::bad("file", "the upload could not be read; choose the file again");
+    let bad = || {
+        WebError::bad(
+            "file",
+            "the upload could not be read; choose the file again",
+        )
+    };
     let boundary = content_type
         .split(';')
         .map(str::trim)

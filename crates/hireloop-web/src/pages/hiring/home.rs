@@ -171,7 +171,14 @@ async fn create_requisition(
     body: Bytes,
 ) -> Result<Response, WebError> {
     let form = super::Form::parse(&body);
-    let ctx = authorize(&state, &user, &slug, Action::RequisitionCreate, Object::None).await?;
+    let ctx = authorize(
+        &state,
+        &user,
+        &slug,
+        Action::RequisitionCreate,
+        Object::None,
+    )
+    .await?;
     match requisitions::create(&state, &ctx, &super::requisition::req_body(&form)).await {
         Ok(req) => Ok(see_other(&format!("/orgs/{slug}/requisitions/{}", req.id))),
         Err(e) => {

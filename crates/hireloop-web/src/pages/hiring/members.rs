@@ -9,7 +9,9 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use hireloop_hiring::roles::{Action, Role};
 
-use super::{Form, FormState, OrgBar, Refused, chrome, fmt_date, refused_page, role_name, see_other};
+use super::{
+    Form, FormState, OrgBar, Refused, chrome, fmt_date, refused_page, role_name, see_other,
+};
 use crate::auth::SignedIn;
 use crate::error::WebError;
 use crate::hiring::authz::{Object, authorize};

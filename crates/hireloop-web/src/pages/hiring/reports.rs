@@ -15,7 +15,7 @@ use super::{Names, OrgBar, chrome, req_facts};
 use crate::auth::SignedIn;
 use crate::error::WebError;
 use crate::hiring::authz::{Ctx, Object, authorize};
-use crate::hiring::service::records::{self, ReportQuery, Rendered};
+use crate::hiring::service::records::{self, Rendered, ReportQuery};
 use crate::hiring::service::{plan_of, requisitions};
 use crate::state::AppState;
 use crate::view::{Chrome, render};
@@ -377,6 +377,9 @@ mod tests {
         assert_eq!(trim_number("0.5000"), "0.5");
         assert_eq!(trim_number("2.0000"), "2");
         assert_eq!(trim_number("10"), "10");
-        assert_eq!(strip_prolog("<?xml version=\"1.0\"?>\n<svg></svg>"), "<svg></svg>");
+        assert_eq!(
+            strip_prolog("<?xml version=\"1.0\"?>\n<svg></svg>"),
+            "<svg></svg>"
+        );
     }
 }

@@ -104,9 +104,8 @@ impl ReqFields {
     ) -> ReqFields {
         let choices = ReqFormChoices::of(state);
         let first = state.content().pipelines.first();
-        let default = |f: &dyn Fn(&Requisition) -> String, fallback: String| {
-            req.map_or(fallback, f)
-        };
+        let default =
+            |f: &dyn Fn(&Requisition) -> String, fallback: String| req.map_or(fallback, f);
         let fallback_level = first.map_or_else(|| "P6".to_owned(), |p| p.default_level.to_string());
         let values = ReqFields {
             form,
@@ -413,9 +412,7 @@ async fn page(
     let can_edit = ctx.may(Action::RequisitionEdit);
     let can_close = ctx.may(Action::RequisitionClose) && req.open;
     let can_manage_team = ctx.may(Action::TeamManage);
-    let can_report = team_ctx
-        .as_ref()
-        .is_some_and(|c| c.may(Action::ReportView));
+    let can_report = team_ctx.as_ref().is_some_and(|c| c.may(Action::ReportView));
     let mut staff = Vec::new();
     if can_manage_team {
         for m in orgs::members(state, &ctx).await? {
@@ -452,10 +449,7 @@ async fn page(
         can_manage_team,
         can_report,
         staff,
-        team_roles: TEAM_ROLES
-            .iter()
-            .map(|r| (r.id(), role_name(*r)))
-            .collect(),
+        team_roles: TEAM_ROLES.iter().map(|r| (r.id(), role_name(*r))).collect(),
         load,
         rf: edit,
         chrome: chrome(user),
