@@ -245,7 +245,7 @@ async fn org_page(
         let app = store
             .application(&org.id, &interview.application_id)
             .await?;
-        let (req, plan) = reqs.of(&state, &org.id, &app.requisition_id).await?;
+        let (req, plan) = reqs.of(state, &org.id, &app.requisition_id).await?;
         let round = plan
             .as_ref()
             .and_then(|p| p.round(&interview.round_id))
@@ -257,16 +257,16 @@ async fn org_page(
             Some(n) => (n.clone(), Some(app.id.clone())),
             None => {
                 match authorize(
-                    &state,
-                    &user,
-                    &slug,
+                    state,
+                    user,
+                    slug,
                     Action::CandidateView,
                     Object::Application(&app.id),
                 )
                 .await
                 {
                     Ok(ctx) => {
-                        let c = candidates::get(&state, &ctx, &app.candidate_id).await?;
+                        let c = candidates::get(state, &ctx, &app.candidate_id).await?;
                         names.insert(app.id.clone(), c.name.clone());
                         (c.name, Some(app.id.clone()))
                     }
@@ -322,7 +322,7 @@ async fn org_page(
     };
     let all_reqs = ctx.may(Action::RequisitionView);
     let listed = requisitions::list(
-        &state,
+        state,
         &ctx,
         &requisitions::ListQuery {
             include_closed: false,
@@ -353,7 +353,7 @@ async fn org_page(
             relation,
         });
     }
-    let links = OrgLinks::of(&slug, member.role);
+    let links = OrgLinks::of(slug, member.role);
     let rf = ctx
         .may(Action::RequisitionCreate)
         .then(|| super::requisition::ReqFields::new(state, "req", None, &form));
