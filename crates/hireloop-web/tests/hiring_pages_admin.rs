@@ -851,7 +851,7 @@ async fn a_csv_import_is_all_or_nothing_and_names_every_problem() {
     )
     .await;
     refused.is_page(StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(refused.has("nothing was imported"), "{}", refused.body);
+    assert!(refused.has("Nothing was imported"), "{}", refused.body);
     assert!(refused.has("line 3, column email"), "{}", refused.body);
     assert!(refused.has("line 4, column name"), "{}", refused.body);
     assert_eq!(candidate_count(&w).await, before, "nothing was imported");
@@ -1131,7 +1131,7 @@ async fn the_reports_page_shows_the_figures() {
     // The funnel: three entered the resume screen, one passed, two are still there.
     let funnel = page.section("id=\"funnel\"");
     let row = &funnel[funnel
-        .find("<td>resume-screen</td>")
+        .find("<td>all</td><td>Resume screening</td>")
         .expect("the first stage's row")..];
     let row = &row[..row.find("</tr>").unwrap()];
     assert!(

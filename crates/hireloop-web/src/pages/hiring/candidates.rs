@@ -162,7 +162,12 @@ fn problem_lines(message: &str) -> Vec<String> {
         })
         .collect();
     // The summary before the list ("nothing was imported; 2 problem(s)") heads it.
-    let head = message[..at].trim_end_matches([' ', ':']).to_owned();
+    let head = message[..at].trim_end_matches([' ', ':']);
+    let mut chars = head.chars();
+    let head: String = chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default();
     if !head.is_empty() {
         lines.insert(0, head);
     }
@@ -300,6 +305,8 @@ struct ScreenView {
     years: Option<String>,
     level_band: Option<String>,
     scores: Vec<(String, String, String)>,
+    /// Whether any dimension comes with advice (else the column is left out).
+    advice: bool,
 }
 
 impl ScreenView {
@@ -315,6 +322,7 @@ impl ScreenView {
             ResumeSuggestion::Reject => ("Reject", "bad"),
         };
         Some(ScreenView {
+            advice: feedback.scores.iter().any(|s| !s.advice.is_empty()),
             suggestion,
             tone,
             overall: format!("{:.1}", feedback.overall),
@@ -711,7 +719,7 @@ mod tests {
         assert_eq!(
             lines,
             [
-                "nothing was imported; 2 problem(s)",
+                "Nothing was imported; 2 problem(s)",
                 "line 3, column email: not an email",
                 "line 5: too many cells"
             ]

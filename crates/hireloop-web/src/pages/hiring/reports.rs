@@ -196,16 +196,22 @@ async fn fill(
             return Err(WebError::internal("the report did not come as CSV"));
         };
         let mut table = parse_csv(&text).into_iter();
-        view.header = table
-            .next()
-            .unwrap_or_default()
+        let header = table.next().unwrap_or_default();
+        // Stage ids repeat the stage names beside them; the CSV keeps both, the page the name.
+        let shown: Vec<bool> = header.iter().map(|h| h != "stage_id").collect();
+        let id_column = header.iter().position(|h| h == "interviewer");
+        view.header = header
             .iter()
-            .map(|h| heading(h))
+            .zip(&shown)
+            .filter(|(_, keep)| **keep)
+            .map(|(h, _)| heading(h))
             .collect();
-        let id_column = view.header.iter().position(|h| h == "Interviewer");
         for row in table {
             let mut cells = Vec::new();
             for (i, cell) in row.into_iter().enumerate() {
+                if !shown.get(i).copied().unwrap_or(true) {
+                    continue;
+                }
                 if Some(i) == id_column {
                     // Interviewers are user ids in the figures; people read names.
                     let name = names.of(state, &cell).await?;
@@ -220,7 +226,8 @@ async fn fill(
             view.rows.push(cells);
         }
     }
-    view.svg = Some(strip_prolog(&svg)).filter(|s| !s.is_empty());
+    // A chart with nothing to draw says "no data"; the table below says more.
+    view.svg = Some(strip_prolog(&svg)).filter(|s| !s.is_empty() && !s.contains(">no data</text>"));
     Ok(())
 }
 
