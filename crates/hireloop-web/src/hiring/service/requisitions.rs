@@ -1,14 +1,14 @@
 //! Requisitions and their hiring teams.
 
-use hireloop_hiring::roles::Role;
+use hireloop_hiring::roles::{self, Action, Role, Scope};
 use hireloop_store::InterviewerLoad;
-use hireloop_store::{NewRequisition, Paged, Requisition, RequisitionSummary, TeamMember};
+use hireloop_store::{NewRequisition, Page, Paged, Requisition, RequisitionSummary, TeamMember};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::{PageQuery, level, required_text};
 use crate::error::WebError;
-use crate::hiring::authz::Ctx;
+use crate::hiring::authz::{self, Ctx, Object};
 use crate::state::AppState;
 
 /// A requisition as created or edited.
@@ -201,7 +201,10 @@ pub async fn get(state: &AppState, ctx: &Ctx, id: &str) -> Result<Requisition, W
     Ok(state.store().requisition(ctx.org_id(), id).await?)
 }
 
-/// A page of requisitions.
+/// A page of the requisitions the caller may read, as the policy's relation rules say: every one
+/// for a role that sees the organisation's, else those whose hiring team they are on or whose
+/// interviews they are assigned to (by role). Filtering happens before paging, so a page is full
+/// whenever more readable requisitions follow and a caller's own never fall off the end.
 pub async fn list(
     state: &AppState,
     ctx: &Ctx,
@@ -212,11 +215,64 @@ pub async fn list(
         limit: q.limit,
     }
     .page()?;
-    Ok(state
-        .store()
-        .requisitions(ctx.org_id(), q.include_closed, &page)
-        .await?)
+    let store = state.store();
+    let org_wide =
+        roles::rule(Action::RequisitionView).is_some_and(|r| r.scope(ctx.role()) == Scope::Org);
+    if org_wide {
+        return Ok(store
+            .requisitions(ctx.org_id(), q.include_closed, &page)
+            .await?);
+    }
+    // Walk the organisation's requisitions in key order and keep those the gate would open.
+    let want = usize::try_from(page.limit).unwrap_or(usize::MAX);
+    let mut items: Vec<RequisitionSummary> = Vec::new();
+    let mut cursor = page.after.clone();
+    loop {
+        let batch = store
+            .requisitions(
+                ctx.org_id(),
+                q.include_closed,
+                &Page {
+                    after: cursor.clone(),
+                    limit: SCAN_PAGE,
+                },
+            )
+            .await?;
+        let mut rest = batch.items.into_iter();
+        for summary in rest.by_ref() {
+            let relations = authz::relations(
+                state,
+                ctx.org_id(),
+                ctx.user(),
+                Object::Requisition(&summary.requisition.id),
+            )
+            .await?;
+            if roles::decide_any(ctx.role(), Action::RequisitionView, &relations).is_allowed() {
+                items.push(summary);
+                if items.len() == want {
+                    break;
+                }
+            }
+        }
+        let more = rest.next().is_some() || batch.next.is_some();
+        if items.len() == want {
+            // Another page may hold more; its cursor is the last row kept.
+            let next = if more {
+                items.last().map(|s| s.requisition.id.clone())
+            } else {
+                None
+            };
+            return Ok(Paged { items, next });
+        }
+        match batch.next {
+            Some(next) => cursor = Some(next),
+            None => return Ok(Paged { items, next: None }),
+        }
+    }
 }
+
+/// Rows read from the store at a time while filtering requisitions by relation.
+const SCAN_PAGE: i64 = 200;
 
 /// Closes a requisition.
 pub async fn close(state: &AppState, ctx: &Ctx, id: &str) -> Result<Requisition, WebError> {

@@ -8,9 +8,9 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use hireloop_core::pipeline::Plan;
-use hireloop_hiring::roles::{Action, Relation};
+use hireloop_hiring::roles::{self, Action, Relation};
 use hireloop_store::{InterviewStatus, Requisition};
 
 use super::{FormState, OrgBar, Refused, chrome, refused_page, req_facts, see_other};
@@ -27,6 +27,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/orgs", get(list).post(create))
         .route("/orgs/{org}", get(org_home))
+        .route("/orgs/{org}/requisitions", post(create_requisition))
 }
 
 #[derive(Template)]
@@ -102,6 +103,9 @@ struct OrgPage {
     overdue: Vec<InterviewRow>,
     reqs: Vec<ReqRow>,
     all_reqs: bool,
+    links: OrgLinks,
+    /// The new requisition form, for those who may open one.
+    rf: Option<super::requisition::ReqFields>,
 }
 
 /// One of my interviews.
@@ -154,7 +158,73 @@ async fn org_home(
     user: SignedIn,
     Path(slug): Path<String>,
 ) -> Result<Response, WebError> {
-    let (org, member) = authz::membership(&state, &user, &slug).await?;
+    Ok(org_page(&state, &user, &slug, FormState::default())
+        .await?
+        .into_response())
+}
+
+/// `POST /orgs/{org}/requisitions`: opens a requisition from the home page's form, then shows it.
+async fn create_requisition(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path(slug): Path<String>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let form = super::Form::parse(&body);
+    let ctx = authorize(
+        &state,
+        &user,
+        &slug,
+        Action::RequisitionCreate,
+        Object::None,
+    )
+    .await?;
+    match requisitions::create(&state, &ctx, &super::requisition::req_body(&form)).await {
+        Ok(req) => Ok(see_other(&format!("/orgs/{slug}/requisitions/{}", req.id))),
+        Err(e) => {
+            let refused = FormState(Some(Refused::of("req", form, e)?));
+            let page = org_page(&state, &user, &slug, refused.clone()).await?;
+            Ok(refused_page(&refused, page))
+        }
+    }
+}
+
+/// The links of the organisation's own pages the caller's role may open.
+struct OrgLinks {
+    members: Option<String>,
+    candidates: Option<String>,
+    audit: Option<String>,
+    overdue: Option<String>,
+}
+
+impl OrgLinks {
+    fn of(slug: &str, role: hireloop_hiring::roles::Role) -> OrgLinks {
+        // These pages act on the organisation as a whole (relation `none`), as their API does.
+        let may = |a: Action| roles::decide(role, a, Relation::None).is_allowed();
+        let link = |a: Action, tail: &str| may(a).then(|| format!("/orgs/{slug}/{tail}"));
+        OrgLinks {
+            members: link(Action::MemberManage, "members"),
+            candidates: link(Action::CandidateView, "candidates"),
+            audit: link(Action::AuditView, "audit"),
+            overdue: link(Action::ReportView, "scorecards/overdue"),
+        }
+    }
+
+    fn any(&self) -> bool {
+        self.members.is_some()
+            || self.candidates.is_some()
+            || self.audit.is_some()
+            || self.overdue.is_some()
+    }
+}
+
+async fn org_page(
+    state: &AppState,
+    user: &SignedIn,
+    slug: &str,
+    form: FormState,
+) -> Result<axum::response::Html<String>, WebError> {
+    let (org, member) = authz::membership(state, user, slug).await?;
     let bar = OrgBar::new(&org, member.role);
     let now = state.now_ms();
     let store = state.store();
@@ -175,7 +245,7 @@ async fn org_home(
         let app = store
             .application(&org.id, &interview.application_id)
             .await?;
-        let (req, plan) = reqs.of(&state, &org.id, &app.requisition_id).await?;
+        let (req, plan) = reqs.of(state, &org.id, &app.requisition_id).await?;
         let round = plan
             .as_ref()
             .and_then(|p| p.round(&interview.round_id))
@@ -187,16 +257,16 @@ async fn org_home(
             Some(n) => (n.clone(), Some(app.id.clone())),
             None => {
                 match authorize(
-                    &state,
-                    &user,
-                    &slug,
+                    state,
+                    user,
+                    slug,
                     Action::CandidateView,
                     Object::Application(&app.id),
                 )
                 .await
                 {
                     Ok(ctx) => {
-                        let c = candidates::get(&state, &ctx, &app.candidate_id).await?;
+                        let c = candidates::get(state, &ctx, &app.candidate_id).await?;
                         names.insert(app.id.clone(), c.name.clone());
                         (c.name, Some(app.id.clone()))
                     }
@@ -243,23 +313,16 @@ async fn org_home(
         }
     }
 
-    // The requisitions I may see: all of them when my role sees the organisation's, else those
-    // the gate lets me open one by one.
-    let (all_reqs, ctx) =
-        match authorize(&state, &user, &slug, Action::RequisitionView, Object::None).await {
-            Ok(ctx) => (true, ctx),
-            Err(WebError::Denied(_)) => (
-                false,
-                Ctx {
-                    org: org.clone(),
-                    member: member.clone(),
-                    relations: vec![Relation::None],
-                },
-            ),
-            Err(e) => return Err(e),
-        };
+    // The requisitions I may see: the service lists exactly those the policy lets me read
+    // (all of them for a role that sees the organisation's, else my teams' and interviews').
+    let ctx = Ctx {
+        org: org.clone(),
+        member: member.clone(),
+        relations: vec![Relation::None],
+    };
+    let all_reqs = ctx.may(Action::RequisitionView);
     let listed = requisitions::list(
-        &state,
+        state,
         &ctx,
         &requisitions::ListQuery {
             include_closed: false,
@@ -271,46 +334,38 @@ async fn org_home(
     let mut rows = Vec::new();
     for summary in listed.items {
         let req = summary.requisition;
-        let relation: &'static str = if all_reqs {
-            let on_team = store
-                .on_team(&org.id, &req.id, &member.user_id)
-                .await?
-                .is_some();
-            if on_team { "on the team" } else { "" }
-        } else {
-            match authorize(
-                &state,
-                &user,
-                &slug,
-                Action::RequisitionView,
-                Object::Requisition(&req.id),
-            )
-            .await
-            {
-                Ok(c) if c.relations.contains(&Relation::HiringTeam) => "on the team",
-                Ok(_) => "interviewing",
-                Err(WebError::Denied(_)) => continue,
-                Err(e) => return Err(e),
-            }
+        let on_team = store
+            .on_team(&org.id, &req.id, &member.user_id)
+            .await?
+            .is_some();
+        let relation: &'static str = match (on_team, all_reqs) {
+            (true, _) => "on the team",
+            (false, true) => "",
+            (false, false) => "interviewing",
         };
         rows.push(ReqRow {
             facts: req_facts(&req),
             id: req.id,
             title: req.title,
             // How many applications a requisition has is the team's business.
-            active: (relation == "on the team" || ctx.may(Action::CandidateView))
+            active: (on_team || ctx.may(Action::CandidateView))
                 .then_some(summary.active_applications),
             relation,
         });
     }
-    Ok(render(&OrgPage {
-        chrome: chrome(&user),
+    let links = OrgLinks::of(slug, member.role);
+    let rf = ctx
+        .may(Action::RequisitionCreate)
+        .then(|| super::requisition::ReqFields::new(state, "req", None, &form));
+    render(&OrgPage {
+        chrome: chrome(user),
         title: org.name.clone(),
         bar,
         upcoming,
         overdue,
         reqs: rows,
         all_reqs,
-    })?
-    .into_response())
+        links,
+        rf,
+    })
 }

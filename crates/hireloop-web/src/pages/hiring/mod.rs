@@ -10,9 +10,13 @@
 
 mod application;
 mod assessment;
+mod audit;
+mod candidates;
 mod debrief;
 mod home;
+mod members;
 mod overdue;
+mod reports;
 mod requisition;
 mod scorecard;
 
@@ -39,6 +43,10 @@ pub fn routes() -> Router<AppState> {
         .merge(debrief::routes())
         .merge(assessment::routes())
         .merge(overdue::routes())
+        .merge(members::routes())
+        .merge(candidates::routes())
+        .merge(reports::routes())
+        .merge(audit::routes())
 }
 
 /// The chrome of a hiring page: the hiring section is current and its link shown.

@@ -7,8 +7,8 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
-use hireloop_hiring::roles::Action;
-use hireloop_store::{Application, ApplicationStatus, InterviewStatus};
+use hireloop_hiring::roles::{Action, Role};
+use hireloop_store::{Application, ApplicationStatus, InterviewStatus, Requisition};
 
 use super::{
     Form, FormState, Names, OrgBar, Refused, back_to, chrome, refused_page, req_facts, role_name,
@@ -19,7 +19,8 @@ use crate::error::WebError;
 use crate::hiring::authz::{Ctx, Object, authorize};
 use crate::hiring::service::applications::{self, ApplicationsQuery, ApplyBody, MoveBody};
 use crate::hiring::service::candidates::{self, CandidateBody, SearchQuery};
-use crate::hiring::service::{MAX_PAGE, plan_of, requisitions};
+use crate::hiring::service::requisitions::{RequisitionBody, TeamBody, WindowQuery};
+use crate::hiring::service::{MAX_PAGE, orgs, plan_of, requisitions};
 use crate::state::AppState;
 use crate::view::{Chrome, render};
 
@@ -29,6 +30,151 @@ pub fn routes() -> Router<AppState> {
         .route("/orgs/{org}/requisitions/{id}", get(show))
         .route("/orgs/{org}/requisitions/{id}/applications", post(apply))
         .route("/orgs/{org}/applications/{id}/move", post(move_stage))
+        .route("/orgs/{org}/requisitions/{id}/edit", post(edit))
+        .route("/orgs/{org}/requisitions/{id}/close", post(close))
+        .route("/orgs/{org}/requisitions/{id}/team", post(add_to_team))
+        .route(
+            "/orgs/{org}/requisitions/{id}/team/{user}/remove",
+            post(remove_from_team),
+        )
+}
+
+/// What the requisition form offers: the content's pipelines, their levels and regions, and the
+/// interview languages.
+#[derive(Debug, Clone)]
+pub(super) struct ReqFormChoices {
+    pub(super) pipelines: Vec<(String, String)>,
+    pub(super) levels: Vec<String>,
+    pub(super) regions: Vec<(String, String)>,
+    pub(super) languages: Vec<(String, String)>,
+}
+
+impl ReqFormChoices {
+    fn of(state: &AppState) -> ReqFormChoices {
+        let pipelines = &state.content().pipelines;
+        let levels = hireloop_core::Level::all()
+            .filter(|l| pipelines.iter().any(|p| p.levels.contains(*l)))
+            .map(|l| l.to_string())
+            .collect();
+        let mut regions: Vec<(String, String)> = Vec::new();
+        for r in pipelines.iter().flat_map(|p| &p.regions) {
+            if !regions.iter().any(|(id, _)| *id == r.id) {
+                regions.push((r.id.clone(), super::region_name(&r.id)));
+            }
+        }
+        ReqFormChoices {
+            pipelines: pipelines
+                .iter()
+                .map(|p| (p.id.clone(), p.name.clone()))
+                .collect(),
+            levels,
+            regions,
+            languages: hireloop_practice::Language::ALL
+                .iter()
+                .map(|(id, _)| ((*id).to_owned(), super::language_name(id)))
+                .collect(),
+        }
+    }
+}
+
+/// The requisition form as shown: its values (typed, or the requisition's), problems by field
+/// and the choices. Shared by the new requisition form (`req`) and the edit form (`edit`).
+#[derive(Debug, Clone)]
+pub(super) struct ReqFields {
+    pub(super) form: &'static str,
+    pub(super) title: String,
+    pub(super) pipeline: String,
+    pub(super) level_min: String,
+    pub(super) level_max: String,
+    pub(super) region: String,
+    pub(super) language: String,
+    pub(super) blind: bool,
+    pub(super) choices: ReqFormChoices,
+    pub(super) state: FormState,
+}
+
+impl ReqFields {
+    /// The fields of form `form`, from what was typed when it was refused, else from `req`
+    /// (editing) or the content's defaults (a new one).
+    pub(super) fn new(
+        state: &AppState,
+        form: &'static str,
+        req: Option<&Requisition>,
+        typed: &FormState,
+    ) -> ReqFields {
+        let choices = ReqFormChoices::of(state);
+        let first = state.content().pipelines.first();
+        let default =
+            |f: &dyn Fn(&Requisition) -> String, fallback: String| req.map_or(fallback, f);
+        let fallback_level = first.map_or_else(|| "P6".to_owned(), |p| p.default_level.to_string());
+        let values = ReqFields {
+            form,
+            title: default(&|r| r.title.clone(), String::new()),
+            pipeline: default(
+                &|r| r.pipeline_id.clone(),
+                first.map_or_else(String::new, |p| p.id.clone()),
+            ),
+            level_min: default(&|r| r.level_min.clone(), fallback_level.clone()),
+            level_max: default(&|r| r.level_max.clone(), fallback_level),
+            region: default(
+                &|r| r.region.clone(),
+                first.map_or_else(String::new, |p| p.default_region.clone()),
+            ),
+            language: default(&|r| r.language.clone(), "en".to_owned()),
+            blind: req.is_some_and(|r| r.blind_first_stage),
+            choices,
+            state: typed.clone(),
+        };
+        match &typed.0 {
+            Some(r) if r.form == form => ReqFields {
+                title: r.values.get("title").to_owned(),
+                pipeline: r.values.get("pipeline").to_owned(),
+                level_min: r.values.get("level_min").to_owned(),
+                level_max: r.values.get("level_max").to_owned(),
+                region: r.values.get("region").to_owned(),
+                language: r.values.get("language").to_owned(),
+                blind: !r.values.get("blind_first_stage").is_empty(),
+                ..values
+            },
+            _ => values,
+        }
+    }
+
+    /// Whether this form was the one refused (so an edit form opens to show its problem).
+    pub(super) fn refused(&self) -> bool {
+        self.state.0.as_ref().is_some_and(|r| r.form == self.form)
+    }
+
+    pub(super) fn error(&self, field: &str) -> Option<&str> {
+        self.state.error(self.form, field)
+    }
+
+    pub(super) fn general(&self) -> Option<&str> {
+        self.state.general(
+            self.form,
+            &[
+                "title",
+                "pipeline",
+                "level_min",
+                "level_max",
+                "region",
+                "language",
+            ],
+        )
+    }
+}
+
+/// The requisition body a form describes (the service checks every field).
+pub(super) fn req_body(form: &Form) -> RequisitionBody {
+    RequisitionBody {
+        title: form.get("title").to_owned(),
+        pipeline: Some(form.get("pipeline").trim().to_owned()).filter(|p| !p.is_empty()),
+        level_min: form.get("level_min").to_owned(),
+        level_max: form.get("level_max").to_owned(),
+        region: form.get("region").to_owned(),
+        language: form.get("language").to_owned(),
+        blind_first_stage: !form.get("blind_first_stage").is_empty(),
+    }
 }
 
 #[derive(Template)]
@@ -42,7 +188,6 @@ struct ReqPage {
     pipeline: String,
     open: bool,
     blind: bool,
-    team: Vec<(String, &'static str)>,
     /// Whether the board shows every application (the team) or only the viewer's.
     whole_board: bool,
     columns: Vec<Column>,
@@ -53,6 +198,25 @@ struct ReqPage {
     can_add: bool,
     pick: Vec<(String, String)>,
     form: FormState,
+    /// The team with user ids, for the remove buttons.
+    team_ids: Vec<TeamRow>,
+    can_edit: bool,
+    can_close: bool,
+    can_manage_team: bool,
+    can_report: bool,
+    /// Staff of the organisation not yet on the team: (user id, name).
+    staff: Vec<(String, String)>,
+    team_roles: Vec<(&'static str, &'static str)>,
+    /// Scheduled interviews per staff member over the next two weeks, for those who schedule.
+    load: Option<Vec<(String, i64)>>,
+    rf: ReqFields,
+}
+
+/// A member of the hiring team.
+struct TeamRow {
+    user_id: String,
+    name: String,
+    role: &'static str,
 }
 
 /// A stage of the board.
@@ -100,9 +264,14 @@ async fn page(
     let req = requisitions::get(state, &ctx, id).await?;
     let plan = plan_of(state, &req, None)?;
     let mut names = Names::default();
-    let mut team = Vec::new();
+    let mut team_ids = Vec::new();
     for m in requisitions::team(state, &ctx, id).await?.members {
-        team.push((names.of(state, &m.user_id).await?, role_name(m.team_role)));
+        let name = names.of(state, &m.user_id).await?;
+        team_ids.push(TeamRow {
+            user_id: m.user_id,
+            name,
+            role: role_name(m.team_role),
+        });
     }
 
     // The whole board for those who may list the requisition's applications; an interviewer
@@ -239,7 +408,50 @@ async fn page(
             }
         }
     }
+    // The forms this caller may use on this requisition, each as the policy decides for them.
+    let can_edit = ctx.may(Action::RequisitionEdit);
+    let can_close = ctx.may(Action::RequisitionClose) && req.open;
+    let can_manage_team = ctx.may(Action::TeamManage);
+    let can_report = team_ctx.as_ref().is_some_and(|c| c.may(Action::ReportView));
+    let mut staff = Vec::new();
+    if can_manage_team {
+        for m in orgs::members(state, &ctx).await? {
+            let staff_role = Role::from_id(&m.role).is_some_and(Role::is_staff);
+            if staff_role && !team_ids.iter().any(|t| t.user_id == m.user_id) {
+                staff.push((m.user_id, m.name));
+            }
+        }
+    }
+    let load = if ctx.may(Action::InterviewSchedule) {
+        let now = state.now_ms();
+        let mut rows = Vec::new();
+        for l in requisitions::load(
+            state,
+            &ctx,
+            &WindowQuery {
+                from: now,
+                to: now + LOAD_WINDOW_MS,
+            },
+        )
+        .await?
+        {
+            rows.push((names.of(state, &l.user_id).await?, l.interviews));
+        }
+        Some(rows)
+    } else {
+        None
+    };
+    let edit = ReqFields::new(state, "edit", Some(&req), &form);
     render(&ReqPage {
+        team_ids,
+        can_edit,
+        can_close,
+        can_manage_team,
+        can_report,
+        staff,
+        team_roles: TEAM_ROLES.iter().map(|r| (r.id(), role_name(*r))).collect(),
+        load,
+        rf: edit,
         chrome: chrome(user),
         title: req.title.clone(),
         bar: OrgBar::of(&ctx),
@@ -248,7 +460,6 @@ async fn page(
         pipeline: plan.name.clone(),
         open: req.open,
         blind: req.blind_first_stage,
-        team,
         whole_board: team_ctx.is_some(),
         columns,
         closed,
@@ -385,4 +596,122 @@ async fn move_stage(
         &slug,
         format!("/orgs/{slug}/requisitions/{}", moved.requisition_id),
     )))
+}
+
+/// The roles a member may hold on a hiring team, as the service accepts them.
+const TEAM_ROLES: [Role; 4] = [
+    Role::Recruiter,
+    Role::HiringManager,
+    Role::Interviewer,
+    Role::BarRaiser,
+];
+
+/// How far ahead the interviewer load looks.
+const LOAD_WINDOW_MS: i64 = 14 * 86_400_000;
+
+/// A requisition form refused: the page again with the problem by its field.
+async fn refused(
+    state: &AppState,
+    user: &SignedIn,
+    slug: &str,
+    id: &str,
+    form: &'static str,
+    values: Form,
+    error: WebError,
+) -> Result<Response, WebError> {
+    let refused = FormState(Some(Refused::of(form, values, error)?));
+    let html = page(state, user, slug, id, refused.clone()).await?;
+    Ok(refused_page(&refused, html))
+}
+
+/// `POST /orgs/{org}/requisitions/{id}/edit`: changes the requisition's facts.
+async fn edit(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path((slug, id)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let form = Form::parse(&body);
+    let ctx = authorize(
+        &state,
+        &user,
+        &slug,
+        Action::RequisitionEdit,
+        Object::Requisition(&id),
+    )
+    .await?;
+    match requisitions::edit(&state, &ctx, &id, &req_body(&form)).await {
+        Ok(_) => Ok(see_other(&format!("/orgs/{slug}/requisitions/{id}"))),
+        Err(e) => refused(&state, &user, &slug, &id, "edit", form, e).await,
+    }
+}
+
+/// `POST /orgs/{org}/requisitions/{id}/close`: closes the requisition.
+async fn close(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path((slug, id)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let form = Form::parse(&body);
+    let ctx = authorize(
+        &state,
+        &user,
+        &slug,
+        Action::RequisitionClose,
+        Object::Requisition(&id),
+    )
+    .await?;
+    match requisitions::close(&state, &ctx, &id).await {
+        Ok(_) => Ok(see_other(&format!("/orgs/{slug}/requisitions/{id}"))),
+        Err(e) => refused(&state, &user, &slug, &id, "close", form, e).await,
+    }
+}
+
+/// `POST /orgs/{org}/requisitions/{id}/team`: puts a member on the team (`user_id`, `role`).
+async fn add_to_team(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path((slug, id)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let form = Form::parse(&body);
+    let ctx = authorize(
+        &state,
+        &user,
+        &slug,
+        Action::TeamManage,
+        Object::Requisition(&id),
+    )
+    .await?;
+    let team = TeamBody {
+        user_id: form.get("user_id").to_owned(),
+        role: form.get("role").to_owned(),
+    };
+    match requisitions::add_to_team(&state, &ctx, &id, &team).await {
+        Ok(_) => Ok(see_other(&format!("/orgs/{slug}/requisitions/{id}#team"))),
+        Err(e) => refused(&state, &user, &slug, &id, "team", form, e).await,
+    }
+}
+
+/// `POST /orgs/{org}/requisitions/{id}/team/{user}/remove`: takes a member off the team.
+async fn remove_from_team(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Path((slug, id, member)): Path<(String, String, String)>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let form = Form::parse(&body);
+    let ctx = authorize(
+        &state,
+        &user,
+        &slug,
+        Action::TeamManage,
+        Object::Requisition(&id),
+    )
+    .await?;
+    match requisitions::remove_from_team(&state, &ctx, &id, &member).await {
+        Ok(_) => Ok(see_other(&format!("/orgs/{slug}/requisitions/{id}#team"))),
+        Err(e) => refused(&state, &user, &slug, &id, "team", form, e).await,
+    }
 }
