@@ -164,6 +164,8 @@ macro_rules! actions {
 }
 
 actions! {
+    /// List the requisitions one may view (the list is filtered by [`Action::RequisitionView`]).
+    RequisitionList = "requisition_list", "list requisitions";
     /// See a requisition and its plan.
     RequisitionView = "requisition_view", "view a requisition";
     /// Open a requisition.
@@ -322,6 +324,7 @@ use Scope::{Assigned as A, Never as N, Org as O, Own as W, Team as T, TeamOrAssi
 #[rustfmt::skip]
 pub const POLICY: &[Rule] = &[
     //                                                  admin rec  hm   int  br   cand
+    Rule { action: Action::RequisitionList,      scopes: [O,   O,   O,   O,   O,   N], why: "everyone on staff lists requisitions; the list holds only those each may view" },
     Rule { action: Action::RequisitionView,      scopes: [O,   O,   TA,  A,   TA,  N], why: "people assigned to an interview see the requisition they interview for" },
     Rule { action: Action::RequisitionCreate,    scopes: [O,   O,   N,   N,   N,   N], why: "admins and recruiters open requisitions" },
     Rule { action: Action::RequisitionEdit,      scopes: [O,   T,   T,   N,   N,   N], why: "the requisition's own team edits it" },

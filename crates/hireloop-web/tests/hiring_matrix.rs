@@ -79,7 +79,7 @@ const TABLE: &[(&str, &str, Option<Action>, Kind)] = &[
     (
         "GET",
         "/orgs/{org}/requisitions",
-        Some(Action::RequisitionView),
+        Some(Action::RequisitionList),
         Org,
     ),
     (

@@ -826,6 +826,24 @@ async fn the_list_holds_exactly_the_requisitions_the_caller_may_read() {
         .unwrap();
     assert_eq!(store_all.items.len(), 6);
 
+    // The API lists the same for those who see only some: Ivy gets her two, by id.
+    let api = app
+        .get("/api/orgs/acme/requisitions?limit=50", &w.ivy.token)
+        .await;
+    expect(&api, StatusCode::OK);
+    let ids: Vec<String> = api.json()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            i["requisition"]["id"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(ids, in_order(vec![reqs[1].clone(), reqs[3].clone()]));
+
     // The home pages agree.
     let home = get(app, &w.hm.token, "/orgs/acme").await;
     assert!(home.has("Role 4") && home.has("Senior PM, checkout"));

@@ -213,15 +213,15 @@ pub async fn remove_member(
     done(orgs::remove(&s, &ctx, &user).await?)
 }
 
-#[utoipa::path(get, path = "/api/orgs/{org}/requisitions", tag = "hiring", security(("bearer" = [])), params(("org" = String, Path, description = "Organisation slug"), requisitions::ListQuery), description = "Requires `RequisitionView`.", responses((status = 200, body = Object), (status = 403, body = crate::api::ErrorOut), (status = 404, body = crate::api::ErrorOut), (status = 422, body = crate::api::ErrorOut)))]
-/// `GET /api/orgs/{org}/requisitions` (`RequisitionView`).
+#[utoipa::path(get, path = "/api/orgs/{org}/requisitions", tag = "hiring", security(("bearer" = [])), params(("org" = String, Path, description = "Organisation slug"), requisitions::ListQuery), description = "Requires `RequisitionList`; lists only the requisitions the caller may view.", responses((status = 200, body = Object), (status = 403, body = crate::api::ErrorOut), (status = 404, body = crate::api::ErrorOut), (status = 422, body = crate::api::ErrorOut)))]
+/// `GET /api/orgs/{org}/requisitions` (`RequisitionList`, filtered by `RequisitionView`).
 pub async fn list_requisitions(
     State(s): State<AppState>,
     ApiUser(u): ApiUser,
     Path(org): Path<String>,
     Query(q): Query<requisitions::ListQuery>,
 ) -> Result<Response, ApiError> {
-    let ctx = authorize(&s, &u, &org, Action::RequisitionView, Object::None).await?;
+    let ctx = authorize(&s, &u, &org, Action::RequisitionList, Object::None).await?;
     json(StatusCode::OK, requisitions::list(&s, &ctx, &q).await?)
 }
 
