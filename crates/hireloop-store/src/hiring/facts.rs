@@ -4,7 +4,9 @@
 //! interviews anyone of a requisition. Also the organisation's audit head, which any change
 //! moves: the key of the server's report cache.
 
-use sqlx::Row;
+use std::collections::HashSet;
+
+use sqlx::{AssertSqlSafe, Row};
 
 use super::applications::{Application, StageVisit, application_from, visit_from};
 use super::scorecards::{ScorecardRecord, scorecard_from};
@@ -30,6 +32,25 @@ pub struct RequisitionFacts {
     /// Their scorecards when asked for (drafts too), in the applications' order, then by round and
     /// interviewer as [`Store::scorecards_of`] lists them.
     pub scorecards: Vec<ScorecardRecord>,
+}
+
+/// A candidate as a list of many shows them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CandidateName {
+    /// The candidate.
+    pub id: String,
+    /// Their name.
+    pub name: String,
+    /// The first requisition they applied to that evaluates blind, if any.
+    pub blind_requisition: Option<String>,
+}
+
+/// `$first, $first+1, …` for `n` arguments.
+fn placeholders(first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 impl Store {
@@ -127,6 +148,90 @@ impl Store {
         .fetch_optional(self.pool())
         .await?;
         Ok(row.is_some())
+    }
+
+    /// Whether the member sits on a panel (of an interview not cancelled) of the application —
+    /// one indexed lookup rather than every interview of the application with its panel.
+    pub async fn on_panel_of(
+        &self,
+        org_id: &str,
+        user_id: &str,
+        application_id: &str,
+    ) -> Result<bool, StoreError> {
+        let row = sqlx::query(
+            "SELECT 1 AS one FROM interviews i CROSS JOIN interview_panel p \
+             WHERE i.application_id = $1 AND i.org_id = $2 AND i.status <> 'cancelled' \
+               AND p.interview_id = i.id AND p.user_id = $3 LIMIT 1",
+        )
+        .bind(application_id)
+        .bind(org_id)
+        .bind(user_id)
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(row.is_some())
+    }
+
+    /// For each of the candidates (of the organisation; other ids are left out): their name and
+    /// the first requisition, by application order, they applied to that evaluates blind — what
+    /// a list of many candidates needs to show each one, in two queries' worth of one.
+    pub async fn candidate_names(
+        &self,
+        org_id: &str,
+        candidate_ids: &[String],
+    ) -> Result<Vec<CandidateName>, StoreError> {
+        let mut out = Vec::with_capacity(candidate_ids.len());
+        for chunk in candidate_ids.chunks(500) {
+            let list = placeholders(2, chunk.len());
+            // The SQL is this crate's own text; every value in it is a bound argument.
+            let sql = format!(
+                "SELECT c.id, c.name, \
+                     (SELECT a.requisition_id FROM applications a \
+                      JOIN requisitions r ON r.id = a.requisition_id \
+                      WHERE a.candidate_id = c.id AND a.org_id = c.org_id \
+                        AND r.blind_first_stage = 1 \
+                      ORDER BY a.id LIMIT 1) AS blind_requisition \
+                 FROM candidates c WHERE c.org_id = $1 AND c.id IN ({list})"
+            );
+            let mut query = sqlx::query(AssertSqlSafe(sql)).bind(org_id);
+            for id in chunk {
+                query = query.bind(id);
+            }
+            for row in query.fetch_all(self.pool()).await? {
+                out.push(CandidateName {
+                    id: row.try_get("id")?,
+                    name: row.try_get("name")?,
+                    blind_requisition: row.try_get("blind_requisition")?,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// Which of the candidates have applied to the requisition.
+    pub async fn applied_to(
+        &self,
+        org_id: &str,
+        requisition_id: &str,
+        candidate_ids: &[String],
+    ) -> Result<HashSet<String>, StoreError> {
+        let mut out = HashSet::new();
+        for chunk in candidate_ids.chunks(500) {
+            let list = placeholders(3, chunk.len());
+            let sql = format!(
+                "SELECT a.candidate_id FROM applications a \
+                 WHERE a.requisition_id = $1 AND a.org_id = $2 AND a.candidate_id IN ({list})"
+            );
+            let mut query = sqlx::query(AssertSqlSafe(sql))
+                .bind(requisition_id)
+                .bind(org_id);
+            for id in chunk {
+                query = query.bind(id);
+            }
+            for row in query.fetch_all(self.pool()).await? {
+                out.insert(row.try_get("candidate_id")?);
+            }
+        }
+        Ok(out)
     }
 
     /// The position of the organisation's audit head: it moves with every audited change, so

@@ -79,7 +79,7 @@ pub use candidates::{
 };
 pub use decisions::{Decision, NewDecision, NewOffer, Offer, OfferStatus};
 pub use erasure::Tombstone;
-pub use facts::{ApplicationFacts, RequisitionFacts};
+pub use facts::{ApplicationFacts, CandidateName, RequisitionFacts};
 pub use interviews::{
     Interview, InterviewChange, InterviewStatus, InterviewerLoad, NewInterview, PanelSeat,
 };

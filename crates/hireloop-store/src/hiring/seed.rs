@@ -12,7 +12,7 @@ use hireloop_hiring::audit::{Draft, canonical_json, seal};
 use sqlx::{Any, AssertSqlSafe, Row, Transaction};
 
 use super::{head_entry, to_i64};
-use crate::{Store, StoreError};
+use crate::{Backend, Store, StoreError};
 
 /// Most placeholders one statement binds (SQLite allows 32,766; PostgreSQL 65,535).
 const MAX_PARAMS: usize = 30_000;
@@ -73,13 +73,25 @@ pub struct SeedAudit {
 /// A bulk-loading transaction (see the module documentation).
 pub struct SeedTx {
     tx: Transaction<'static, Any>,
+    sqlite: bool,
 }
 
 impl Store {
     /// Begins a bulk-loading transaction (takes the write lock at once, as every write does).
     pub async fn seed_tx(&self) -> Result<SeedTx, StoreError> {
+        let mut tx = self.begin_write().await?;
+        if self.backend() == Backend::Sqlite {
+            // Rows arrive in id order but their secondary indexes (candidate, interviewer, …)
+            // are written all over: with the default 8 MB page cache, SQLite spills and
+            // re-reads index pages over and over. A large cache for this connection while the
+            // load runs; `commit` puts the default back before it goes back to the pool.
+            sqlx::query("PRAGMA cache_size = -262144")
+                .execute(&mut *tx)
+                .await?;
+        }
         Ok(SeedTx {
-            tx: self.begin_write().await?,
+            tx,
+            sqlite: self.backend() == Backend::Sqlite,
         })
     }
 }
@@ -231,7 +243,12 @@ impl SeedTx {
     }
 
     /// Commits everything loaded.
-    pub async fn commit(self) -> Result<(), StoreError> {
+    pub async fn commit(mut self) -> Result<(), StoreError> {
+        if self.sqlite {
+            sqlx::query("PRAGMA cache_size = -2000")
+                .execute(&mut *self.tx)
+                .await?;
+        }
         self.tx.commit().await?;
         Ok(())
     }

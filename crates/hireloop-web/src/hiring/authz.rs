@@ -1,7 +1,7 @@
 //! The one gate every hiring operation passes: membership, relation, policy.
 
 use hireloop_hiring::roles::{self, Access, Action, Relation, Role};
-use hireloop_store::{Application, InterviewStatus, Member, Org};
+use hireloop_store::{Application, Member, Org};
 
 use crate::auth::SignedIn;
 use crate::error::WebError;
@@ -194,13 +194,7 @@ async fn application_relations(
     {
         out.push(Relation::HiringTeam);
     }
-    let assigned = store
-        .interviews_of(org_id, &app.id)
-        .await?
-        .iter()
-        .filter(|i| i.status != InterviewStatus::Cancelled)
-        .any(|i| i.panel.iter().any(|s| s.user_id == user));
-    if assigned {
+    if store.on_panel_of(org_id, user, &app.id).await? {
         out.push(Relation::Assigned);
     }
     Ok(())
