@@ -76,19 +76,22 @@ fn targets() -> Vec<Target> {
             let _ = s;
             "/orgs".to_owned()
         }),
-        t!("page org home (interviewer)", Interviewer, false, |s| format!(
-            "/orgs/{}",
-            s.slug
-        )),
+        t!(
+            "page org home (interviewer)",
+            Interviewer,
+            false,
+            |s| format!("/orgs/{}", s.slug)
+        ),
         t!("page org home (admin)", Admin, false, |s| format!(
             "/orgs/{}",
             s.slug
         )),
-        t!("page requisition board (largest)", Manager, false, |s| format!(
-            "/orgs/{}/requisitions/{}",
-            s.slug,
-            largest(s)
-        )),
+        t!(
+            "page requisition board (largest)",
+            Manager,
+            false,
+            |s| format!("/orgs/{}/requisitions/{}", s.slug, largest(s))
+        ),
         t!("page requisition board (admin)", Admin, false, |s| format!(
             "/orgs/{}/requisitions/{}",
             s.slug,
@@ -123,7 +126,10 @@ fn targets() -> Vec<Target> {
             s.slug,
             largest(s)
         )),
-        t!("page audit", Admin, true, |s| format!("/orgs/{}/audit", s.slug)),
+        t!("page audit", Admin, true, |s| format!(
+            "/orgs/{}/audit",
+            s.slug
+        )),
         t!("page overdue", Admin, true, |s| format!(
             "/orgs/{}/overdue",
             s.slug
@@ -359,12 +365,7 @@ fn main() {
                 continue;
             }
             let _ = measure(&mut warm);
-            let (mut tally, _) = run(
-                &base,
-                &vec![job; requests],
-                f64::INFINITY,
-                concurrency,
-            );
+            let (mut tally, _) = run(&base, &vec![job; requests], f64::INFINITY, concurrency);
             results[i].push(measure(&mut tally));
         }
     }
@@ -379,7 +380,10 @@ fn main() {
     );
     for (i, t) in targets.iter().enumerate() {
         if absent[i] {
-            println!("| {} | {:?} | – | – | – | not in this build |", t.name, t.who);
+            println!(
+                "| {} | {:?} | – | – | – | not in this build |",
+                t.name, t.who
+            );
             continue;
         }
         let m = &results[i];

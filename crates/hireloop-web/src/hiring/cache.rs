@@ -157,6 +157,10 @@ mod tests {
         }
         assert_eq!(cache.len(), CAPACITY);
         assert!(cache.get(&key(1, "k0"), 0).is_none());
-        assert!(cache.get(&key(1, &format!("k{}", CAPACITY + 9)), 0).is_some());
+        assert!(
+            cache
+                .get(&key(1, &format!("k{}", CAPACITY + 9)), 0)
+                .is_some()
+        );
     }
 }

@@ -174,4 +174,3 @@ pub fn quantile(sorted: &[u64], q: f64) -> f64 {
     let i = ((sorted.len() - 1) as f64 * q).round() as usize;
     sorted[i] as f64 / 1000.0
 }
-

@@ -33,7 +33,6 @@ pub struct Spec {
 
 /// What was seeded: the ids a benchmark picks its pages from.
 pub struct Seeded {
-    pub org_id: String,
     pub slug: String,
     /// (user id, role) of every member.
     pub members: Vec<(String, Role)>,
@@ -43,8 +42,6 @@ pub struct Seeded {
     pub busiest_application: (String, String),
     /// An interview (of the busiest application) with its panel member whose card is submitted.
     pub submitted_interview: (String, String),
-    /// A scheduled interview still ahead, with a panel member.
-    pub upcoming_interview: (String, String),
     /// A candidate id (of the busiest application).
     pub candidate: String,
     /// Rows per table, for the report.
@@ -58,7 +55,11 @@ struct Ids(u64);
 impl Ids {
     fn at(&mut self, ms: i64) -> String {
         self.0 += 1;
-        format!("{:012x}7{:019x}", (ms.max(0) as u64) & 0xffff_ffff_ffff, self.0)
+        format!(
+            "{:012x}7{:019x}",
+            (ms.max(0) as u64) & 0xffff_ffff_ffff,
+            self.0
+        )
     }
 }
 
@@ -190,13 +191,22 @@ pub async fn seed(store: &Store, content: &Content, spec: &Spec) -> Seeded {
             rows.add(
                 "members",
                 &["org_id", "user_id", "role", "created_ms"],
-                vec![org_id.clone().into(), id.clone().into(), role.id().into(), at.into()],
+                vec![
+                    org_id.clone().into(),
+                    id.clone().into(),
+                    role.id().into(),
+                    at.into(),
+                ],
             );
             let actor = members.first().map_or(id.clone(), |m| m.0.clone());
             rows.audit(
                 at,
                 &actor,
-                if members.is_empty() { "org.created" } else { "member.added" },
+                if members.is_empty() {
+                    "org.created"
+                } else {
+                    "member.added"
+                },
                 if members.is_empty() {
                     format!("org:{org_id}")
                 } else {
@@ -225,7 +235,9 @@ pub async fn seed(store: &Store, content: &Content, spec: &Spec) -> Seeded {
     let bar_raisers = of_role(Role::BarRaiser);
 
     // Requisitions: sizes weighted so one is large (a board of thousands), a few mid, many small.
-    let pipeline = content.pipeline("alibaba-pm").expect("the builtin pipeline");
+    let pipeline = content
+        .pipeline("alibaba-pm")
+        .expect("the builtin pipeline");
     let weights: Vec<f64> = (0..spec.requisitions)
         .map(|i| 1.0 / (i as f64 + 1.0).powf(0.9))
         .collect();
@@ -246,7 +258,11 @@ pub async fn seed(store: &Store, content: &Content, spec: &Spec) -> Seeded {
         let at = t0 + 20 * DAY + rng.random_range(0..15 * DAY);
         let id = ids.at(at);
         let region = if i % 3 == 2 { "international" } else { "china" };
-        let (low, high) = if i % 4 == 3 { ("P6", "P7") } else { ("P7", "P8") };
+        let (low, high) = if i % 4 == 3 {
+            ("P6", "P7")
+        } else {
+            ("P7", "P8")
+        };
         let title = TITLES[i % TITLES.len()];
         let recruiter = recruiters[i % recruiters.len()].clone();
         let manager = managers_pool[i % managers_pool.len()].clone();
@@ -290,11 +306,19 @@ pub async fn seed(store: &Store, content: &Content, spec: &Spec) -> Seeded {
                     "region": region, "language": "en", "blind_first_stage": i % 7 == 5 }),
             None,
         );
-        for (user, role) in [(&manager, Role::HiringManager), (&recruiter, Role::Recruiter)] {
+        for (user, role) in [
+            (&manager, Role::HiringManager),
+            (&recruiter, Role::Recruiter),
+        ] {
             rows.add(
                 "hiring_team",
                 &["requisition_id", "user_id", "team_role", "added_ms"],
-                vec![id.clone().into(), user.clone().into(), role.id().into(), (at + 1).into()],
+                vec![
+                    id.clone().into(),
+                    user.clone().into(),
+                    role.id().into(),
+                    (at + 1).into(),
+                ],
             );
             rows.audit(
                 at + 1,
@@ -350,7 +374,11 @@ pub async fn seed(store: &Store, content: &Content, spec: &Spec) -> Seeded {
                 visits.push((k, t, None, "open"));
                 break;
             }
-            let p = if strong { pass[k.min(5)] + 0.15 } else { pass[k.min(5)] - 0.35 };
+            let p = if strong {
+                pass[k.min(5)] + 0.15
+            } else {
+                pass[k.min(5)] - 0.35
+            };
             if rng.random::<f64>() < 0.03 {
                 visits.push((k, t, Some(left), "withdrawn"));
                 (status, decided) = ("withdrawn", Some(left));
@@ -394,10 +422,12 @@ pub async fn seed(store: &Store, content: &Content, spec: &Spec) -> Seeded {
     let mut counts: BTreeMap<&'static str, usize> = BTreeMap::new();
     let mut best: (usize, String, String) = (0, String::new(), String::new());
     let mut submitted_interview = (String::new(), String::new());
-    let mut upcoming_interview = (String::new(), String::new());
     for p in &paths {
         let (req_id, plan, recruiter, manager, _) = &reqs[p.req];
-        let email = format!("candidate{}@mail.example.com", counts.get("candidates").unwrap_or(&0));
+        let email = format!(
+            "candidate{}@mail.example.com",
+            counts.get("candidates").unwrap_or(&0)
+        );
         let cname = name(&mut rng);
         let group = (rng.random::<f64>() < 0.8).then(|| GROUPS[rng.random_range(0..GROUPS.len())]);
         let source = SOURCES[rng.random_range(0..SOURCES.len())];
@@ -488,7 +518,14 @@ pub async fn seed(store: &Store, content: &Content, spec: &Spec) -> Seeded {
         for (seq, &(k, entered, left, outcome)) in p.visits.iter().enumerate() {
             rows.add(
                 "stage_visits",
-                &["application_id", "seq", "stage_id", "entered_ms", "left_ms", "outcome"],
+                &[
+                    "application_id",
+                    "seq",
+                    "stage_id",
+                    "entered_ms",
+                    "left_ms",
+                    "outcome",
+                ],
                 vec![
                     p.app.clone().into(),
                     (seq as i64 + 1).into(),
@@ -531,12 +568,10 @@ pub async fn seed(store: &Store, content: &Content, spec: &Spec) -> Seeded {
                     "product-case" => (std::slice::from_ref(manager), Role::HiringManager),
                     _ => (&interviewers, Role::Interviewer),
                 };
-                let mut panel: Vec<(String, Role)> = vec![(
-                    pool[rng.random_range(0..pool.len())].clone(),
-                    seat_role,
-                )];
-                let want = per_slot.floor() as usize
-                    + usize::from(rng.random::<f64>() < per_slot.fract());
+                let mut panel: Vec<(String, Role)> =
+                    vec![(pool[rng.random_range(0..pool.len())].clone(), seat_role)];
+                let want =
+                    per_slot.floor() as usize + usize::from(rng.random::<f64>() < per_slot.fract());
                 while panel.len() < want.clamp(1, 5) {
                     let u = interviewers[rng.random_range(0..interviewers.len())].clone();
                     if !panel.iter().any(|s| s.0 == u) {
@@ -619,7 +654,11 @@ pub async fn seed(store: &Store, content: &Content, spec: &Spec) -> Seeded {
                         Some(&p.candidate),
                     );
                 }
-                let dims: Vec<&str> = round.dimensions.iter().map(|d| d.dimension.as_str()).collect();
+                let dims: Vec<&str> = round
+                    .dimensions
+                    .iter()
+                    .map(|d| d.dimension.as_str())
+                    .collect();
                 let due = scorecard::due_ms(ends, DEFAULT_GRACE_MS);
                 for (user, role) in &panel {
                     rows.add(
@@ -673,7 +712,11 @@ pub async fn seed(store: &Store, content: &Content, spec: &Spec) -> Seeded {
                         input.summary = Some(format!(
                             "Mean {mean:.1} over {} dimensions; {}.",
                             dims.len(),
-                            if mean >= 2.5 { "would work with them" } else { "not yet at the level" }
+                            if mean >= 2.5 {
+                                "would work with them"
+                            } else {
+                                "not yet at the level"
+                            }
                         ));
                         if let Err(problems) = scorecard::validate(&dims, &input) {
                             panic!("a seeded scorecard breaks the rules: {problems:?}");
@@ -703,8 +746,6 @@ pub async fn seed(store: &Store, content: &Content, spec: &Spec) -> Seeded {
                         if app_submitted.is_none() {
                             app_submitted = Some((iid.clone(), user.clone()));
                         }
-                    } else if !done && upcoming_interview.0.is_empty() && starts > now {
-                        upcoming_interview = (iid.clone(), user.clone());
                     }
                     rows.add(
                         "scorecards",
@@ -753,7 +794,11 @@ pub async fn seed(store: &Store, content: &Content, spec: &Spec) -> Seeded {
             let last_stage = stage_of(last);
             let full_loop = last + 1 == plan.stages.len();
             if full_loop && p.status != "withdrawn" {
-                let verdict = if p.status == "hired" { "hire" } else { "reject" };
+                let verdict = if p.status == "hired" {
+                    "hire"
+                } else {
+                    "reject"
+                };
                 rows.add(
                     "decisions",
                     &[
@@ -825,7 +870,9 @@ pub async fn seed(store: &Store, content: &Content, spec: &Spec) -> Seeded {
                         p.app.clone().into(),
                         amount.into(),
                         "CNY".into(),
-                        json!({ "level": plan.profile.level.to_string() }).to_string().into(),
+                        json!({ "level": plan.profile.level.to_string() })
+                            .to_string()
+                            .into(),
                         recruiter.clone().into(),
                         at.into(),
                         SeedValue::NullText,
@@ -848,7 +895,10 @@ pub async fn seed(store: &Store, content: &Content, spec: &Spec) -> Seeded {
         }
     }
 
-    eprintln!("seed: rows generated in {:.1} s", started.elapsed().as_secs_f64());
+    eprintln!(
+        "seed: rows generated in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
     // Write: tables in an order the foreign keys accept, then the audit chain in time order.
     let order = [
         "users",
@@ -915,17 +965,17 @@ pub async fn seed(store: &Store, content: &Content, spec: &Spec) -> Seeded {
     eprintln!("seed phases: {}", phases.join(", "));
 
     let busiest = paths.iter().find(|p| p.app == best.1).unwrap();
-    let mut requisitions: Vec<(String, usize, String)> =
-        reqs.iter().map(|r| (r.0.clone(), r.4, r.3.clone())).collect();
-    requisitions.sort_by(|a, b| b.1.cmp(&a.1));
+    let mut requisitions: Vec<(String, usize, String)> = reqs
+        .iter()
+        .map(|r| (r.0.clone(), r.4, r.3.clone()))
+        .collect();
+    requisitions.sort_by_key(|r| std::cmp::Reverse(r.1));
     Seeded {
-        org_id,
         slug,
         members,
         requisitions,
         busiest_application: (best.1.clone(), best.2.clone()),
         submitted_interview,
-        upcoming_interview,
         candidate: busiest.candidate.clone(),
         counts,
     }

@@ -203,7 +203,11 @@ async fn compute(
         })
         .collect();
     let data = store
-        .requisition_facts(org, requisition_id, matches!(kind, "calibration" | "agreement"))
+        .requisition_facts(
+            org,
+            requisition_id,
+            matches!(kind, "calibration" | "agreement"),
+        )
         .await?;
     let cards: Vec<reports::ScorecardFacts> = data
         .scorecards
