@@ -60,6 +60,7 @@ struct Inner {
     metrics: PrometheusHandle,
     grading: tokio::sync::Semaphore,
     plans: std::sync::Mutex<std::collections::HashMap<String, Arc<hireloop_practice::LoopPlan>>>,
+    reports: crate::hiring::cache::ReportCache,
 }
 
 /// Parsed plans kept per process; past this many the cache starts afresh (plans are cheap to
@@ -125,6 +126,7 @@ impl AppState {
             metrics: metrics_handle(),
             grading: tokio::sync::Semaphore::new(settings.grading_slots.max(1)),
             plans: std::sync::Mutex::new(std::collections::HashMap::new()),
+            reports: crate::hiring::cache::ReportCache::default(),
             settings,
         }))
     }
@@ -180,6 +182,12 @@ impl AppState {
             }
             plans.insert(loop_id.to_owned(), plan);
         }
+    }
+
+    /// Rendered hiring reports, keyed by the organisation's audit head (see
+    /// [`ReportCache`](crate::hiring::cache::ReportCache)).
+    pub fn reports(&self) -> &crate::hiring::cache::ReportCache {
+        &self.0.reports
     }
 
     /// The metrics in Prometheus text format.

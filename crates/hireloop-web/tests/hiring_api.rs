@@ -961,3 +961,89 @@ async fn stage_changes_are_delivered_to_webhooks_signed() {
         0
     );
 }
+
+#[tokio::test]
+async fn a_cached_report_is_served_until_the_audit_head_moves() {
+    use hireloop_hiring::roles::Role;
+    use hireloop_web::hiring::cache::ReportKey;
+    use hireloop_web::hiring::service::records::Rendered;
+
+    let app = App::new().await;
+    let t = team(&app).await;
+    let r = app
+        .post(
+            &format!("{ORG}/requisitions"),
+            &t.admin,
+            json!({ "title": "PM, search", "level_min": "P7", "level_max": "P8",
+                    "region": "china", "language": "en" }),
+        )
+        .await;
+    expect(&r, StatusCode::CREATED);
+    let req = r.str("/id");
+    let path = format!("{ORG}/requisitions/{req}/reports/funnel?format=csv");
+    let first = app.get(&path, &t.admin).await;
+    expect(&first, StatusCode::OK);
+    assert_eq!(app.state.reports().len(), 1, "the report is kept");
+
+    // A marker filed under the current key (the organisation's audit head as the database has
+    // it) is what the next request gets: it is answered from the cache.
+    let org = app.store.org_by_slug("acme").await.unwrap().unwrap();
+    let seq = app.store.audit_head_seq(&org.id).await.unwrap();
+    app.state.reports().put(
+        ReportKey {
+            org_id: org.id.clone(),
+            requisition_id: req.clone(),
+            kind: "funnel".into(),
+            format: "csv".into(),
+            audit_seq: seq,
+        },
+        Rendered::Csv("from the cache".into()),
+        app.state.now_ms(),
+    );
+    let cached = app.get(&path, &t.admin).await;
+    expect(&cached, StatusCode::OK);
+    assert_eq!(cached.text, "from the cache");
+
+    // A change written straight through the store, as another process sharing the database
+    // would write it, appends to the audit chain: the head moves, so the marker is stale and
+    // the report is computed afresh.
+    let admin_id = app
+        .store
+        .members(&org.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|m| m.role == Role::Admin)
+        .unwrap()
+        .user_id;
+    app.store
+        .set_retention(&org.id, 400, &admin_id, app.state.now_ms())
+        .await
+        .unwrap();
+    assert!(app.store.audit_head_seq(&org.id).await.unwrap() > seq);
+    let fresh = app.get(&path, &t.admin).await;
+    expect(&fresh, StatusCode::OK);
+    assert_ne!(fresh.text, "from the cache");
+    assert_eq!(fresh.text, first.text, "nothing the funnel counts changed");
+
+    // A change the report shows (an application) is reflected on the next request.
+    let c = app
+        .post(
+            &format!("{ORG}/candidates"),
+            &t.recruiter,
+            json!({ "name": "Li Wei", "email": "li.wei@example.org" }),
+        )
+        .await;
+    expect(&c, StatusCode::CREATED);
+    let a = app
+        .post(
+            &format!("{ORG}/requisitions/{req}/applications"),
+            &t.admin,
+            json!({ "candidate_id": c.str("/id") }),
+        )
+        .await;
+    expect(&a, StatusCode::CREATED);
+    let after = app.get(&path, &t.admin).await;
+    expect(&after, StatusCode::OK);
+    assert_ne!(after.text, first.text, "the new application is counted");
+}

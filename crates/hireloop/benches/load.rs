@@ -16,15 +16,15 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use hireloop_core::content::Content;
 use hireloop_practice::{ItemKind, Language, PracticeSetup};
 use hireloop_store::{NewUser, Store, StoreOptions};
 use hireloop_web::{AppState, Settings, service};
+
+mod common;
+use common::{Job, Tally, quantile, run};
 
 /// The same allocator as the `hireloop` binary, so the bench measures what runs.
 #[global_allocator]
@@ -36,21 +36,6 @@ const ANSWER: &str = "I would start from both sides of the marketplace. Buyers: 
     check sample ratio mismatch, and ship only if revenue per visitor rises without hurting \
     merchant retention. Trade-off: faster checkout against fraud checks; I would keep the checks \
     for new accounts. Alipay for payment and Cainiao for delivery close the loop.";
-
-/// One request to make: its path, and the JSON body for a POST (none for a GET).
-#[derive(Clone)]
-struct Job {
-    token: String,
-    path: String,
-    body: Option<String>,
-}
-
-#[derive(Default)]
-struct Tally {
-    latencies_us: Vec<u64>,
-    statuses: BTreeMap<u16, usize>,
-    acked: Vec<(String, String, String)>,
-}
 
 struct Fixture {
     base: String,
@@ -152,146 +137,6 @@ fn fixture(loops: usize, max_connections: u32) -> Fixture {
         items,
         _dir: dir,
     }
-}
-
-/// Runs `jobs` at `rate` per second over `connections` keep-alive connections; returns the
-/// tally. The generator is one thread of async tasks speaking plain HTTP/1.1, so it takes little
-/// of the CPU the server needs and can hold thousands of requests in flight.
-fn run(base: &str, jobs: &[Job], rate: f64, connections: usize) -> (Tally, Duration) {
-    let addr = base.trim_start_matches("http://").to_owned();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(async move {
-        let next = Arc::new(AtomicUsize::new(0));
-        let start = tokio::time::Instant::now() + Duration::from_millis(50);
-        let jobs = Arc::new(jobs.to_vec());
-        let tasks: Vec<_> = (0..connections.max(1))
-            .map(|_| {
-                tokio::spawn(connection(
-                    addr.clone(),
-                    jobs.clone(),
-                    next.clone(),
-                    start,
-                    rate,
-                ))
-            })
-            .collect();
-        let mut tally = Tally::default();
-        for t in tasks {
-            let local = t.await.unwrap();
-            tally.latencies_us.extend(local.latencies_us);
-            for (s, n) in local.statuses {
-                *tally.statuses.entry(s).or_default() += n;
-            }
-            tally.acked.extend(local.acked);
-        }
-        (tally, start.elapsed())
-    })
-}
-
-/// One connection: takes the next due request, sends it, reads the answer, and so on.
-async fn connection(
-    addr: String,
-    jobs: Arc<Vec<Job>>,
-    next: Arc<AtomicUsize>,
-    start: tokio::time::Instant,
-    rate: f64,
-) -> Tally {
-    let mut local = Tally::default();
-    let mut stream = None;
-    loop {
-        let i = next.fetch_add(1, Ordering::Relaxed);
-        let Some(job) = jobs.get(i) else { break };
-        let due = start + Duration::from_secs_f64(i as f64 / rate);
-        tokio::time::sleep_until(due).await;
-        let status = match request(&mut stream, &addr, job).await {
-            Ok(status) => status,
-            Err(_) => {
-                stream = None;
-                0
-            }
-        };
-        local
-            .latencies_us
-            .push(due.elapsed().as_micros().min(u128::from(u64::MAX)) as u64);
-        *local.statuses.entry(status).or_default() += 1;
-        if status == 200 && job.body.is_some() {
-            local
-                .acked
-                .push((job.token.clone(), job.path.clone(), String::new()));
-        }
-    }
-    local
-}
-
-/// Sends one request on the connection (opening it if needed) and reads the whole answer.
-async fn request(
-    stream: &mut Option<tokio::io::BufReader<tokio::net::TcpStream>>,
-    addr: &str,
-    job: &Job,
-) -> std::io::Result<u16> {
-    use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt};
-    if stream.is_none() {
-        let tcp = tokio::net::TcpStream::connect(addr).await?;
-        tcp.set_nodelay(true)?;
-        *stream = Some(tokio::io::BufReader::new(tcp));
-    }
-    let Some(s) = stream.as_mut() else {
-        return Err(std::io::Error::other("no connection"));
-    };
-    let head = match &job.body {
-        Some(body) => format!(
-            "POST {} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {}\r\n\
-             Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-            job.path,
-            job.token,
-            body.len()
-        ),
-        None => format!(
-            "GET {} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {}\r\n\r\n",
-            job.path, job.token
-        ),
-    };
-    s.get_mut().write_all(head.as_bytes()).await?;
-    let mut line = String::new();
-    s.read_line(&mut line).await?;
-    let status = line
-        .split_whitespace()
-        .nth(1)
-        .and_then(|x| x.parse().ok())
-        .ok_or_else(|| std::io::Error::other(format!("bad status line {line:?}")))?;
-    let (mut length, mut close) = (0usize, false);
-    loop {
-        line.clear();
-        if s.read_line(&mut line).await? == 0 {
-            return Err(std::io::Error::other("connection closed"));
-        }
-        if line == "\r\n" {
-            break;
-        }
-        let lower = line.to_ascii_lowercase();
-        if let Some(v) = lower.strip_prefix("content-length:") {
-            length = v.trim().parse().unwrap_or(0);
-        } else if lower.starts_with("connection: close") {
-            close = true;
-        }
-    }
-    let mut body = vec![0; length];
-    s.read_exact(&mut body).await?;
-    if close {
-        *stream = None;
-    }
-    Ok(status)
-}
-
-fn quantile(sorted: &[u64], q: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    let i = ((sorted.len() - 1) as f64 * q).round() as usize;
-    sorted[i] as f64 / 1000.0
 }
 
 fn report(name: &str, rate: f64, tally: &mut Tally, elapsed: Duration) {

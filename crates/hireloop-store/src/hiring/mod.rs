@@ -50,10 +50,13 @@ mod audit;
 mod candidates;
 mod decisions;
 mod erasure;
+mod facts;
 mod interviews;
 mod orgs;
 mod requisitions;
 mod scorecards;
+#[cfg(feature = "seed")]
+mod seed;
 mod webhooks;
 
 use hireloop_hiring::audit::{Draft, Entry, GENESIS, canonical_json, seal};
@@ -76,12 +79,15 @@ pub use candidates::{
 };
 pub use decisions::{Decision, NewDecision, NewOffer, Offer, OfferStatus};
 pub use erasure::Tombstone;
+pub use facts::{ApplicationFacts, CandidateName, RequisitionFacts};
 pub use interviews::{
     Interview, InterviewChange, InterviewStatus, InterviewerLoad, NewInterview, PanelSeat,
 };
 pub use orgs::{Member, Org};
 pub use requisitions::{NewRequisition, Requisition, RequisitionSummary, TeamMember};
 pub use scorecards::{OverdueScorecard, ScorecardDraft, ScorecardRecord};
+#[cfg(feature = "seed")]
+pub use seed::{SeedAudit, SeedTx, SeedValue};
 pub use webhooks::{Delivery, DeliveryStatus, Webhook};
 
 /// A page request for a list: at most `limit` rows after the cursor `after` (the `next` of the

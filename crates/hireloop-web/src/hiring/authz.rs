@@ -1,7 +1,7 @@
 //! The one gate every hiring operation passes: membership, relation, policy.
 
 use hireloop_hiring::roles::{self, Access, Action, Relation, Role};
-use hireloop_store::{Application, InterviewStatus, Member, Org};
+use hireloop_store::{Application, Member, Org};
 
 use crate::auth::SignedIn;
 use crate::error::WebError;
@@ -124,20 +124,12 @@ pub async fn relations(
             if store.on_team(org_id, id, user).await?.is_some() {
                 out.push(Relation::HiringTeam);
             }
-            if matches!(object, Object::Requisition(_)) {
-                for interview in store
-                    .interviews_for(org_id, user, i64::MIN, i64::MAX)
-                    .await?
-                {
-                    if interview.status == InterviewStatus::Cancelled {
-                        continue;
-                    }
-                    let app = store.application(org_id, &interview.application_id).await?;
-                    if app.requisition_id == id {
-                        out.push(Relation::Assigned);
-                        break;
-                    }
-                }
+            // One query over the member's panel seats: an interviewer sits on hundreds of
+            // interviews a year, too many to read one by one on every request.
+            if matches!(object, Object::Requisition(_))
+                && store.assigned_in_requisition(org_id, user, id).await?
+            {
+                out.push(Relation::Assigned);
             }
         }
         Object::Candidate(id) => {
@@ -202,13 +194,7 @@ async fn application_relations(
     {
         out.push(Relation::HiringTeam);
     }
-    let assigned = store
-        .interviews_of(org_id, &app.id)
-        .await?
-        .iter()
-        .filter(|i| i.status != InterviewStatus::Cancelled)
-        .any(|i| i.panel.iter().any(|s| s.user_id == user));
-    if assigned {
+    if store.on_panel_of(org_id, user, &app.id).await? {
         out.push(Relation::Assigned);
     }
     Ok(())

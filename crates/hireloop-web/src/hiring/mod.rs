@@ -7,6 +7,7 @@
 //! `hireloop_hiring::roles` decides (403 with its reason).
 
 pub mod authz;
+pub mod cache;
 pub mod delivery;
 pub mod service;
 

@@ -226,6 +226,31 @@ async fn blinding_requisition(
     Ok(None)
 }
 
+/// The names of many candidates as the viewer may see them — blinded, as [`get`] blinds one,
+/// when the viewer may not see identity and a requisition of theirs evaluates blind — in one
+/// query rather than two or three per candidate. Ids of no candidate of the organisation are
+/// left out.
+pub async fn names(
+    state: &AppState,
+    ctx: &Ctx,
+    ids: &[String],
+) -> Result<std::collections::HashMap<String, String>, WebError> {
+    let identity = ctx.may(Action::IdentityView);
+    Ok(state
+        .store()
+        .candidate_names(ctx.org_id(), ids)
+        .await?
+        .into_iter()
+        .map(|c| {
+            let name = match c.blind_requisition.filter(|_| !identity) {
+                Some(req) => blind::alias(&blind_key(state, &req), &c.id),
+                None => c.name,
+            };
+            (c.id, name)
+        })
+        .collect())
+}
+
 /// One candidate, blinded when the viewer may not see identity and a requisition of theirs
 /// evaluates blind.
 pub async fn get(state: &AppState, ctx: &Ctx, id: &str) -> Result<CandidateOut, WebError> {

@@ -3,15 +3,14 @@
 use hireloop_hiring::audit::Entry;
 use hireloop_hiring::reports::{self, ApplicationFacts, Stage};
 use hireloop_hiring::webhook::EventKind;
-use hireloop_store::{
-    ApplicationFilter, ApplicationStatus, ChainStatus, Page, VisitOutcome, Webhook,
-};
+use hireloop_store::{ApplicationStatus, ChainStatus, VisitOutcome, Webhook};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::{optional_text, plan_of};
 use crate::error::WebError;
 use crate::hiring::authz::Ctx;
+use crate::hiring::cache::ReportKey;
 use crate::state::AppState;
 
 /// A page of the audit log: `?after_seq=N&limit=N`.
@@ -53,7 +52,7 @@ pub struct ReportQuery {
 }
 
 /// A rendered report.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum Rendered {
     /// JSON.
     Json(serde_json::Value),
@@ -164,6 +163,35 @@ pub async fn report(
     }
     let store = state.store();
     let org = ctx.org_id();
+    // The head is read before the data: a change committed in between then files a newer
+    // report under the older position (recomputed on the next request), never an older report
+    // under the newer one.
+    let key = ReportKey {
+        org_id: org.to_owned(),
+        requisition_id: requisition_id.to_owned(),
+        kind: kind.to_owned(),
+        format: format.clone(),
+        audit_seq: store.audit_head_seq(org).await?,
+    };
+    let now = state.now_ms();
+    if let Some(hit) = state.reports().get(&key, now) {
+        return Ok(hit);
+    }
+    let rendered = compute(state, org, requisition_id, kind, &format, now).await?;
+    state.reports().put(key, rendered.clone(), now);
+    Ok(rendered)
+}
+
+/// Computes a report from the requisition's data, read in three queries.
+async fn compute(
+    state: &AppState,
+    org: &str,
+    requisition_id: &str,
+    kind: &str,
+    format: &str,
+    now: i64,
+) -> Result<Rendered, WebError> {
+    let store = state.store();
     let req = store.requisition(org, requisition_id).await?;
     let plan = plan_of(state, &req, None)?;
     let stages: Vec<Stage> = plan
@@ -174,18 +202,35 @@ pub async fn report(
             name: s.name.clone(),
         })
         .collect();
-    let mut facts = Vec::new();
-    let mut cards = Vec::new();
-    let mut page = Page::first(500);
-    loop {
-        let batch = store
-            .applications(org, requisition_id, &ApplicationFilter::default(), &page)
-            .await?;
-        for app in &batch.items {
-            let candidate = store.candidate(org, &app.candidate_id).await?;
-            let visits = store
-                .visits(org, &app.id)
-                .await?
+    let data = store
+        .requisition_facts(
+            org,
+            requisition_id,
+            matches!(kind, "calibration" | "agreement"),
+        )
+        .await?;
+    let cards: Vec<reports::ScorecardFacts> = data
+        .scorecards
+        .into_iter()
+        .map(|card| reports::ScorecardFacts {
+            interviewer: card.interviewer_id,
+            application_id: card.application_id,
+            round_id: card.round_id,
+            due_ms: card.due_ms,
+            submitted_ms: card.submitted_ms,
+            ratings: serde_json::from_value(card.ratings).unwrap_or_default(),
+            recommendation: card
+                .recommendation
+                .and_then(|r| serde_json::from_value(serde_json::Value::String(r)).ok()),
+        })
+        .collect();
+    let facts: Vec<ApplicationFacts> = data
+        .applications
+        .into_iter()
+        .map(|a| {
+            let app = a.application;
+            let visits = a
+                .visits
                 .into_iter()
                 .map(|v| reports::StageVisit {
                     stage_id: v.stage_id,
@@ -204,47 +249,29 @@ pub async fn report(
                 ApplicationStatus::Rejected => Some(reports::Decision::Reject),
                 ApplicationStatus::Active | ApplicationStatus::Withdrawn => None,
             };
-            for card in store.scorecards_of(org, &app.id).await? {
-                cards.push(reports::ScorecardFacts {
-                    interviewer: card.interviewer_id,
-                    application_id: card.application_id,
-                    round_id: card.round_id,
-                    due_ms: card.due_ms,
-                    submitted_ms: card.submitted_ms,
-                    ratings: serde_json::from_value(card.ratings).unwrap_or_default(),
-                    recommendation: card
-                        .recommendation
-                        .and_then(|r| serde_json::from_value(serde_json::Value::String(r)).ok()),
-                });
-            }
-            facts.push(ApplicationFacts {
-                id: app.id.clone(),
-                requisition_id: app.requisition_id.clone(),
+            ApplicationFacts {
+                id: app.id,
+                requisition_id: app.requisition_id,
                 cohort: req.title.clone(),
                 applied_ms: app.applied_ms,
-                group: candidate.self_reported_group,
+                group: a.group,
                 visits,
                 decided_ms: decision.and(app.decided_ms),
                 decision,
-            });
-        }
-        match batch.next {
-            Some(next) => page = Page::after(&next, 500),
-            None => break,
-        }
-    }
+            }
+        })
+        .collect();
     let bad = |e: reports::ReportError| WebError::Conflict(format!("report: {e}"));
     macro_rules! render {
         ($r:expr) => {{
             let r = $r.map_err(bad)?;
-            Ok(match format.as_str() {
+            Ok(match format {
                 "csv" => Rendered::Csv(r.to_csv().map_err(bad)?),
                 "svg" => Rendered::Svg(r.to_svg()),
                 _ => Rendered::Json(serde_json::to_value(&r).map_err(WebError::internal)?),
             })
         }};
     }
-    let now = state.now_ms();
     match kind {
         "funnel" => render!(reports::funnel(&stages, &facts)),
         "time_in_stage" => render!(reports::time_in_stage(&stages, &facts, now)),

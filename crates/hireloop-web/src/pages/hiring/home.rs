@@ -242,6 +242,27 @@ async fn org_page(
         .iter()
         .filter(|i| i.status != InterviewStatus::Cancelled)
     {
+        let own = store
+            .own_scorecard(
+                &org.id,
+                &interview.application_id,
+                &interview.round_id,
+                &member.user_id,
+            )
+            .await?;
+        let submitted = own.as_ref().is_some_and(|c| c.submitted_ms.is_some());
+        let due = own.as_ref().map_or(
+            hireloop_hiring::scorecard::due_ms(
+                interview.ends_ms,
+                hireloop_hiring::scorecard::DEFAULT_GRACE_MS,
+            ),
+            |c| c.due_ms,
+        );
+        // A past interview whose card is in or not yet due is on neither list: skip it before
+        // reading its application, candidate and gate (an interviewer has hundreds a season).
+        if interview.starts_ms < now && (submitted || now <= due) {
+            continue;
+        }
         let app = store
             .application(&org.id, &interview.application_id)
             .await?;
@@ -275,22 +296,6 @@ async fn org_page(
                 }
             }
         };
-        let own = store
-            .own_scorecard(
-                &org.id,
-                &interview.application_id,
-                &interview.round_id,
-                &member.user_id,
-            )
-            .await?;
-        let submitted = own.as_ref().is_some_and(|c| c.submitted_ms.is_some());
-        let due = own.as_ref().map_or(
-            hireloop_hiring::scorecard::due_ms(
-                interview.ends_ms,
-                hireloop_hiring::scorecard::DEFAULT_GRACE_MS,
-            ),
-            |c| c.due_ms,
-        );
         let row = InterviewRow {
             when: fmt_time(interview.starts_ms),
             round,

@@ -302,9 +302,12 @@ async fn page(
                 },
             )
             .await?;
+            // Every card's name in one query (blinded as the candidate page blinds them).
+            let ids: Vec<String> = apps.items.iter().map(|a| a.candidate_id.clone()).collect();
+            let mut names = candidates::names(state, tc, &ids).await?;
             for app in apps.items {
-                let c = candidates::get(state, tc, &app.candidate_id).await?;
-                cards_of.push((app, c.name));
+                let name = names.remove(&app.candidate_id).unwrap_or_default();
+                cards_of.push((app, name));
             }
         }
         None => {
@@ -395,15 +398,11 @@ async fn page(
             },
         )
         .await?;
+        // Those already applied to this requisition are on the board, not in the list.
+        let ids: Vec<String> = found.items.iter().map(|c| c.id.clone()).collect();
+        let applied = state.store().applied_to(ctx.org_id(), id, &ids).await?;
         for c in found.items {
-            // Those already applied to this requisition are on the board, not in the list.
-            let applied = state
-                .store()
-                .applications_of(ctx.org_id(), &c.id)
-                .await?
-                .iter()
-                .any(|a| a.requisition_id == id);
-            if !applied {
+            if !applied.contains(&c.id) {
                 pick.push((c.id, format!("{} · {}", c.name, c.email)));
             }
         }

@@ -1,0 +1,176 @@
+//! What the load benches share: the open-loop HTTP/1.1 load generator over keep-alive
+//! connections (request i is due at `start + i / rate`; its latency counts from then) and the
+//! quantiles of its tally.
+
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+/// One request to make: its path, and the JSON body for a POST (none for a GET).
+#[derive(Clone)]
+pub struct Job {
+    pub token: String,
+    pub path: String,
+    pub body: Option<String>,
+}
+
+#[derive(Default)]
+pub struct Tally {
+    /// Latency of each request, in microseconds from when it was due.
+    pub latencies_us: Vec<u64>,
+    /// Requests per HTTP status (0: the connection failed).
+    pub statuses: BTreeMap<u16, usize>,
+    /// The (token, path, _) of every POST answered 200.
+    pub acked: Vec<(String, String, String)>,
+}
+
+/// Runs `jobs` at `rate` per second over `connections` keep-alive connections; returns the
+/// tally. With an infinite rate the run is closed-loop: each connection sends its next request
+/// as soon as the previous one is answered (a fixed concurrency), and a latency counts from the
+/// moment its request is sent. The generator is one thread of async tasks speaking plain HTTP/1.1, so it takes little
+/// of the CPU the server needs and can hold thousands of requests in flight.
+pub fn run(base: &str, jobs: &[Job], rate: f64, connections: usize) -> (Tally, Duration) {
+    let addr = base.trim_start_matches("http://").to_owned();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async move {
+        let next = Arc::new(AtomicUsize::new(0));
+        let start = tokio::time::Instant::now() + Duration::from_millis(50);
+        let jobs = Arc::new(jobs.to_vec());
+        let tasks: Vec<_> = (0..connections.max(1))
+            .map(|_| {
+                tokio::spawn(connection(
+                    addr.clone(),
+                    jobs.clone(),
+                    next.clone(),
+                    start,
+                    rate,
+                ))
+            })
+            .collect();
+        let mut tally = Tally::default();
+        for t in tasks {
+            let local = t.await.unwrap();
+            tally.latencies_us.extend(local.latencies_us);
+            for (s, n) in local.statuses {
+                *tally.statuses.entry(s).or_default() += n;
+            }
+            tally.acked.extend(local.acked);
+        }
+        (tally, start.elapsed())
+    })
+}
+
+/// One connection: takes the next due request, sends it, reads the answer, and so on.
+async fn connection(
+    addr: String,
+    jobs: Arc<Vec<Job>>,
+    next: Arc<AtomicUsize>,
+    start: tokio::time::Instant,
+    rate: f64,
+) -> Tally {
+    let mut local = Tally::default();
+    let mut stream = None;
+    loop {
+        let i = next.fetch_add(1, Ordering::Relaxed);
+        let Some(job) = jobs.get(i) else { break };
+        let due = if rate.is_finite() {
+            let due = start + Duration::from_secs_f64(i as f64 / rate);
+            tokio::time::sleep_until(due).await;
+            due
+        } else {
+            tokio::time::sleep_until(start).await;
+            tokio::time::Instant::now()
+        };
+        let status = match request(&mut stream, &addr, job).await {
+            Ok(status) => status,
+            Err(_) => {
+                stream = None;
+                0
+            }
+        };
+        local
+            .latencies_us
+            .push(due.elapsed().as_micros().min(u128::from(u64::MAX)) as u64);
+        *local.statuses.entry(status).or_default() += 1;
+        if status == 200 && job.body.is_some() {
+            local
+                .acked
+                .push((job.token.clone(), job.path.clone(), String::new()));
+        }
+    }
+    local
+}
+
+/// Sends one request on the connection (opening it if needed) and reads the whole answer.
+async fn request(
+    stream: &mut Option<tokio::io::BufReader<tokio::net::TcpStream>>,
+    addr: &str,
+    job: &Job,
+) -> std::io::Result<u16> {
+    use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt};
+    if stream.is_none() {
+        let tcp = tokio::net::TcpStream::connect(addr).await?;
+        tcp.set_nodelay(true)?;
+        *stream = Some(tokio::io::BufReader::new(tcp));
+    }
+    let Some(s) = stream.as_mut() else {
+        return Err(std::io::Error::other("no connection"));
+    };
+    let head = match &job.body {
+        Some(body) => format!(
+            "POST {} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {}\r\n\
+             Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            job.path,
+            job.token,
+            body.len()
+        ),
+        None => format!(
+            "GET {} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {}\r\n\r\n",
+            job.path, job.token
+        ),
+    };
+    s.get_mut().write_all(head.as_bytes()).await?;
+    let mut line = String::new();
+    s.read_line(&mut line).await?;
+    let status = line
+        .split_whitespace()
+        .nth(1)
+        .and_then(|x| x.parse().ok())
+        .ok_or_else(|| std::io::Error::other(format!("bad status line {line:?}")))?;
+    let (mut length, mut close) = (0usize, false);
+    loop {
+        line.clear();
+        if s.read_line(&mut line).await? == 0 {
+            return Err(std::io::Error::other("connection closed"));
+        }
+        if line == "\r\n" {
+            break;
+        }
+        let lower = line.to_ascii_lowercase();
+        if let Some(v) = lower.strip_prefix("content-length:") {
+            length = v.trim().parse().unwrap_or(0);
+        } else if lower.starts_with("connection: close") {
+            close = true;
+        }
+    }
+    let mut body = vec![0; length];
+    s.read_exact(&mut body).await?;
+    if close {
+        *stream = None;
+    }
+    Ok(status)
+}
+
+pub fn quantile(sorted: &[u64], q: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let i = ((sorted.len() - 1) as f64 * q).round() as usize;
+    sorted[i] as f64 / 1000.0
+}

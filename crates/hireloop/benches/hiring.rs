@@ -1,0 +1,411 @@
+//! Hiring mode at scale: an organisation seeded with 10,000 applications and about 100,000
+//! submitted scorecards (see `hiring/seed.rs`), then every hiring page and the heavy JSON
+//! endpoints measured on `hireloop serve` over loopback: p50, p99 and max latency over N
+//! requests at a fixed concurrency (closed loop), each signed in as a role that may see it.
+//!
+//! ```sh
+//! cargo bench -p hireloop --bench hiring                              # every target, once
+//! cargo bench -p hireloop --bench hiring -- --runs 2 --requests 400 --concurrency 8
+//! cargo bench -p hireloop --bench hiring -- --only board             # names containing "board"
+//! ```
+//!
+//! The server runs in this process on a 2-thread runtime with an SQLite file in a temporary
+//! folder; the generator (one thread, `--concurrency` keep-alive connections) shares the machine
+//! with it. The goal is p99 under 100 ms for every target.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
+use std::time::Instant;
+
+use hireloop_core::content::Content;
+use hireloop_hiring::roles::Role;
+use hireloop_store::{Store, StoreOptions};
+use hireloop_web::{AppState, Settings};
+
+mod common;
+#[path = "hiring/seed.rs"]
+mod seed;
+
+use common::{Job, Tally, quantile, run};
+use seed::{Seeded, Spec};
+
+/// The same allocator as the `hireloop` binary, so the bench measures what runs.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// Who a target signs in as.
+#[derive(Clone, Copy, Debug)]
+enum Who {
+    /// The organisation's first admin.
+    Admin,
+    /// The hiring manager of the largest requisition.
+    Manager,
+    /// The hiring manager of the busiest application's requisition.
+    BusiestManager,
+    /// The interviewer whose submitted scorecard the scorecard page shows.
+    Interviewer,
+}
+
+/// One measured target: a name, how its path is built from the seeded ids, who signs in, and
+/// whether it may be absent from this build (a page another change adds; skipped on 404).
+struct Target {
+    name: &'static str,
+    path: fn(&Seeded) -> String,
+    who: Who,
+    optional: bool,
+}
+
+fn largest(s: &Seeded) -> &str {
+    &s.requisitions[0].0
+}
+
+/// Every hiring page, then the heavy JSON endpoints.
+fn targets() -> Vec<Target> {
+    macro_rules! t {
+        ($name:expr, $who:ident, $optional:expr, |$s:ident| $path:expr) => {
+            Target {
+                name: $name,
+                path: |$s: &Seeded| $path,
+                who: Who::$who,
+                optional: $optional,
+            }
+        };
+    }
+    vec![
+        t!("page /orgs", Interviewer, false, |s| {
+            let _ = s;
+            "/orgs".to_owned()
+        }),
+        t!(
+            "page org home (interviewer)",
+            Interviewer,
+            false,
+            |s| format!("/orgs/{}", s.slug)
+        ),
+        t!("page org home (admin)", Admin, false, |s| format!(
+            "/orgs/{}",
+            s.slug
+        )),
+        t!(
+            "page requisition board (largest)",
+            Manager,
+            false,
+            |s| format!("/orgs/{}/requisitions/{}", s.slug, largest(s))
+        ),
+        t!("page requisition board (admin)", Admin, false, |s| format!(
+            "/orgs/{}/requisitions/{}",
+            s.slug,
+            largest(s)
+        )),
+        t!("page application", BusiestManager, false, |s| format!(
+            "/orgs/{}/applications/{}",
+            s.slug, s.busiest_application.0
+        )),
+        t!("page scorecard form", Interviewer, false, |s| format!(
+            "/orgs/{}/interviews/{}/scorecard",
+            s.slug, s.submitted_interview.0
+        )),
+        t!("page debrief", BusiestManager, false, |s| format!(
+            "/orgs/{}/applications/{}/debrief",
+            s.slug, s.busiest_application.0
+        )),
+        t!("page members", Admin, true, |s| format!(
+            "/orgs/{}/members",
+            s.slug
+        )),
+        t!("page candidates", Admin, true, |s| format!(
+            "/orgs/{}/candidates",
+            s.slug
+        )),
+        t!("page candidate", Admin, true, |s| format!(
+            "/orgs/{}/candidates/{}",
+            s.slug, s.candidate
+        )),
+        t!("page reports", Manager, true, |s| format!(
+            "/orgs/{}/requisitions/{}/reports",
+            s.slug,
+            largest(s)
+        )),
+        t!("page audit", Admin, true, |s| format!(
+            "/orgs/{}/audit",
+            s.slug
+        )),
+        t!("page overdue", Admin, true, |s| format!(
+            "/orgs/{}/overdue",
+            s.slug
+        )),
+        t!("api applications (200)", Manager, false, |s| format!(
+            "/api/orgs/{}/requisitions/{}/applications?limit=200",
+            s.slug,
+            largest(s)
+        )),
+        t!("api candidates (200)", Admin, false, |s| format!(
+            "/api/orgs/{}/candidates?limit=200",
+            s.slug
+        )),
+        t!("api report funnel", Manager, false, |s| report(s, "funnel")),
+        t!("api report time_in_stage", Manager, false, |s| report(
+            s,
+            "time_in_stage"
+        )),
+        t!("api report time_to_decision", Manager, false, |s| report(
+            s,
+            "time_to_decision"
+        )),
+        t!("api report calibration", Manager, false, |s| report(
+            s,
+            "calibration"
+        )),
+        t!("api report agreement", Manager, false, |s| report(
+            s,
+            "agreement"
+        )),
+        t!("api report adverse_impact", Manager, false, |s| report(
+            s,
+            "adverse_impact"
+        )),
+        t!("api report calibration svg", Manager, false, |s| format!(
+            "{}?format=svg",
+            report(s, "calibration")
+        )),
+        t!("api audit (1000)", Admin, false, |s| format!(
+            "/api/orgs/{}/audit?limit=1000",
+            s.slug
+        )),
+        t!("api overdue scorecards", Admin, false, |s| format!(
+            "/api/orgs/{}/scorecards/overdue",
+            s.slug
+        )),
+    ]
+}
+
+fn report(s: &Seeded, kind: &str) -> String {
+    format!(
+        "/api/orgs/{}/requisitions/{}/reports/{kind}",
+        s.slug,
+        largest(s)
+    )
+}
+
+fn arg(args: &[String], name: &str) -> Option<String> {
+    args.windows(2).find(|w| w[0] == name).map(|w| w[1].clone())
+}
+
+fn num(args: &[String], name: &str, default: usize) -> usize {
+    arg(args, name)
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// The target's result of one run: (p50, p99, max) in ms, and the statuses.
+struct Measured {
+    p50: f64,
+    p99: f64,
+    max: f64,
+    statuses: String,
+}
+
+fn measure(tally: &mut Tally) -> Measured {
+    tally.latencies_us.sort_unstable();
+    Measured {
+        p50: quantile(&tally.latencies_us, 0.5),
+        p99: quantile(&tally.latencies_us, 0.99),
+        max: quantile(&tally.latencies_us, 1.0),
+        statuses: tally
+            .statuses
+            .iter()
+            .map(|(s, n)| format!("{s}×{n}"))
+            .collect::<Vec<_>>()
+            .join(" "),
+    }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let requests = num(&args, "--requests", 400);
+    let concurrency = num(&args, "--concurrency", 8);
+    let runs = num(&args, "--runs", 1).max(1);
+    let only = arg(&args, "--only");
+    let pool = num(&args, "--max-connections", 8) as u32;
+
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("hiring.db").display());
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let content: &'static Content = Box::leak(Box::new(Content::builtin().unwrap()));
+    // "Now" truncated to the day, so a day's runs seed the same data.
+    let now_ms = {
+        let ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_millis() as i64;
+        ms - ms % 86_400_000
+    };
+    let (state, base, seeded, tokens) = runtime.block_on(async {
+        let store = Store::open_with(
+            &url,
+            &StoreOptions {
+                max_connections: pool,
+                migrate: true,
+                ..StoreOptions::default()
+            },
+        )
+        .await
+        .unwrap();
+        let started = Instant::now();
+        let seeded = seed::seed(
+            &store,
+            content,
+            &Spec {
+                seed: 6,
+                now_ms,
+                requisitions: 20,
+                applications: 10_000,
+                scorecards: 100_000,
+            },
+        )
+        .await;
+        println!(
+            "seeded in {:.1} s: {}",
+            started.elapsed().as_secs_f64(),
+            seeded
+                .counts
+                .iter()
+                .map(|(t, n)| format!("{t} {n}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let (largest_id, largest_n, _) = &seeded.requisitions[0];
+        println!(
+            "largest requisition {largest_id} ({largest_n} applications); busiest application \
+             {}",
+            seeded.busiest_application.0
+        );
+        // One session per identity the targets sign in as; the pages take the same token as a
+        // bearer, as the JSON API does.
+        let admin = seeded
+            .members
+            .iter()
+            .find(|m| m.1 == Role::Admin)
+            .unwrap()
+            .0
+            .clone();
+        let busiest_manager = seeded
+            .requisitions
+            .iter()
+            .find(|r| r.0 == seeded.busiest_application.1)
+            .unwrap()
+            .2
+            .clone();
+        let who = [
+            (Who::Admin, admin),
+            (Who::Manager, seeded.requisitions[0].2.clone()),
+            (Who::BusiestManager, busiest_manager),
+            (Who::Interviewer, seeded.submitted_interview.1.clone()),
+        ];
+        let mut tokens = Vec::new();
+        for (i, (w, user)) in who.into_iter().enumerate() {
+            let token = format!("{:064x}", i + 1);
+            store
+                .create_session(
+                    &hireloop_web::token_hash(&token),
+                    &user,
+                    "csrf",
+                    now_ms,
+                    i64::MAX,
+                )
+                .await
+                .unwrap();
+            tokens.push((format!("{w:?}"), token));
+        }
+        let state = AppState::new(store, content, Settings::default());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let served = state.clone();
+        tokio::spawn(async move {
+            hireloop_web::serve(listener, served, std::future::pending())
+                .await
+                .unwrap();
+        });
+        (state, base, seeded, tokens)
+    });
+
+    let targets: Vec<Target> = targets()
+        .into_iter()
+        .filter(|t| only.as_deref().is_none_or(|o| t.name.contains(o)))
+        .collect();
+    let token_of = |w: Who| {
+        tokens
+            .iter()
+            .find(|(n, _)| *n == format!("{w:?}"))
+            .unwrap()
+            .1
+            .clone()
+    };
+    // results[target][run]
+    let mut results: Vec<Vec<Measured>> = targets.iter().map(|_| Vec::new()).collect();
+    let mut absent = vec![false; targets.len()];
+    for r in 0..runs {
+        for (i, t) in targets.iter().enumerate() {
+            if absent[i] {
+                continue;
+            }
+            let job = Job {
+                token: token_of(t.who),
+                path: (t.path)(&seeded),
+                body: None,
+            };
+            // Warm-up (and the check that the target exists in this build).
+            let (mut warm, _) = run(&base, &vec![job.clone(); 10], f64::INFINITY, 1);
+            if t.optional && warm.statuses.contains_key(&404) && r == 0 {
+                absent[i] = true;
+                continue;
+            }
+            let _ = measure(&mut warm);
+            let (mut tally, _) = run(&base, &vec![job; requests], f64::INFINITY, concurrency);
+            results[i].push(measure(&mut tally));
+        }
+    }
+    drop(state);
+
+    println!(
+        "\n{requests} requests per target at concurrency {concurrency}, {runs} run(s); \
+         latency in ms (p99: median over runs)\n"
+    );
+    println!(
+        "| target | signed in as | p50 | p99 | max | statuses |\n|---|---|---:|---:|---:|---|"
+    );
+    for (i, t) in targets.iter().enumerate() {
+        if absent[i] {
+            println!(
+                "| {} | {:?} | – | – | – | not in this build |",
+                t.name, t.who
+            );
+            continue;
+        }
+        let m = &results[i];
+        let median = |f: fn(&Measured) -> f64| {
+            let mut v: Vec<f64> = m.iter().map(f).collect();
+            v.sort_by(f64::total_cmp);
+            if v.len() % 2 == 1 {
+                v[v.len() / 2]
+            } else {
+                (v[v.len() / 2 - 1] + v[v.len() / 2]) / 2.0
+            }
+        };
+        let p99 = median(|x| x.p99);
+        println!(
+            "| {} | {:?} | {:.1} | {:.1}{} | {:.1} | {} |",
+            t.name,
+            t.who,
+            median(|x| x.p50),
+            p99,
+            if p99 >= 100.0 { " ✗" } else { "" },
+            m.iter().map(|x| x.max).fold(0.0, f64::max),
+            m.last().map_or("", |x| x.statuses.as_str())
+        );
+    }
+}
