@@ -841,6 +841,25 @@ async fn again(
     Ok(refused_page(&refused, html))
 }
 
+/// The application page again after the form of one of its rows (an interview, an offer) was
+/// refused. The page matches a refused form to its row by the field `key`, so it holds the
+/// row's id whatever was posted; `field` names the problem's field as the form names it.
+async fn refuse_row(
+    p: Posted,
+    application_id: &str,
+    name: &'static str,
+    key: &str,
+    e: WebError,
+    field: fn(&str) -> String,
+) -> Result<Response, WebError> {
+    let mut form = p.form;
+    form.0.retain(|(k, _)| k != key);
+    form.0.push((key.to_owned(), p.id.clone()));
+    let mut refused = Refused::of(name, form, e)?;
+    refused.field = field(&refused.field);
+    again(&p.state, &p.user, &p.slug, application_id, refused).await
+}
+
 /// Closes an application as `status` after `action` is authorised, with the form's reason.
 async fn close_with(
     p: Posted,
@@ -882,7 +901,7 @@ fn reschedule_field(field: &str) -> String {
 
 /// `POST /orgs/{org}/interviews/{id}/reschedule`: a new time with the reason, kept in the
 /// interview's history.
-async fn reschedule(mut p: Posted) -> Result<Response, WebError> {
+async fn reschedule(p: Posted) -> Result<Response, WebError> {
     let ctx = p
         .authorize(Action::InterviewReschedule, Object::Interview(&p.id))
         .await?;
@@ -892,9 +911,6 @@ async fn reschedule(mut p: Posted) -> Result<Response, WebError> {
         .interview(ctx.org_id(), &p.id)
         .await?
         .application_id;
-    // The page matches a refused form to its row by this field, whatever was posted.
-    p.form.0.retain(|(k, _)| k != "interview");
-    p.form.0.push(("interview".to_owned(), p.id.clone()));
     let result = match (
         parse_local(p.form.get("starts")),
         parse_local(p.form.get("ends")),
@@ -920,15 +936,21 @@ async fn reschedule(mut p: Posted) -> Result<Response, WebError> {
             &p.url(&format!("applications/{application_id}#interviews")),
         )),
         Err(e) => {
-            let mut refused = Refused::of("reschedule", p.form, e)?;
-            refused.field = reschedule_field(&refused.field);
-            again(&p.state, &p.user, &p.slug, &application_id, refused).await
+            refuse_row(
+                p,
+                &application_id,
+                "reschedule",
+                "interview",
+                e,
+                reschedule_field,
+            )
+            .await
         }
     }
 }
 
 /// `POST /orgs/{org}/interviews/{id}/cancel`: calls an interview off, with an optional reason.
-async fn cancel(mut p: Posted) -> Result<Response, WebError> {
+async fn cancel(p: Posted) -> Result<Response, WebError> {
     let ctx = p
         .authorize(Action::InterviewCancel, Object::Interview(&p.id))
         .await?;
@@ -938,8 +960,6 @@ async fn cancel(mut p: Posted) -> Result<Response, WebError> {
         .interview(ctx.org_id(), &p.id)
         .await?
         .application_id;
-    p.form.0.retain(|(k, _)| k != "interview");
-    p.form.0.push(("interview".to_owned(), p.id.clone()));
     let body = CancelBody {
         reason: Some(p.form.get("reason").to_owned()),
     };
@@ -947,17 +967,18 @@ async fn cancel(mut p: Posted) -> Result<Response, WebError> {
         Ok(_) => Ok(see_other(
             &p.url(&format!("applications/{application_id}#interviews")),
         )),
+        // A cancel form has one field; every problem is shown above it.
         Err(e) => {
-            // A cancel form has one field; every problem is shown above it.
-            let mut refused = Refused::of("cancel", p.form, e)?;
-            refused.field = String::new();
-            again(&p.state, &p.user, &p.slug, &application_id, refused).await
+            refuse_row(p, &application_id, "cancel", "interview", e, |_| {
+                String::new()
+            })
+            .await
         }
     }
 }
 
 /// `POST /orgs/{org}/offers/{id}/status`: the offer goes out, is accepted, declined or withdrawn.
-async fn offer_status(mut p: Posted) -> Result<Response, WebError> {
+async fn offer_status(p: Posted) -> Result<Response, WebError> {
     let ctx = p
         .authorize(Action::OfferPropose, Object::Offer(&p.id))
         .await?;
@@ -967,8 +988,6 @@ async fn offer_status(mut p: Posted) -> Result<Response, WebError> {
         .offer(ctx.org_id(), &p.id)
         .await?
         .application_id;
-    p.form.0.retain(|(k, _)| k != "offer");
-    p.form.0.push(("offer".to_owned(), p.id.clone()));
     let body = OfferStatusBody {
         status: p.form.get("status").to_owned(),
     };
@@ -977,9 +996,10 @@ async fn offer_status(mut p: Posted) -> Result<Response, WebError> {
             &p.url(&format!("applications/{application_id}#offers")),
         )),
         Err(e) => {
-            let mut refused = Refused::of("offer-status", p.form, e)?;
-            refused.field = String::new();
-            again(&p.state, &p.user, &p.slug, &application_id, refused).await
+            refuse_row(p, &application_id, "offer-status", "offer", e, |_| {
+                String::new()
+            })
+            .await
         }
     }
 }
