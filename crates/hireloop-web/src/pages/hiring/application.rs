@@ -860,6 +860,12 @@ async fn refuse_row(
     again(&p.state, &p.user, &p.slug, application_id, refused).await
 }
 
+/// For [`refuse_row`]: a row's form whose every problem is shown above it, whatever field the
+/// service named.
+fn above(_field: &str) -> String {
+    String::new()
+}
+
 /// Closes an application as `status` after `action` is authorised, with the form's reason.
 async fn close_with(
     p: Posted,
@@ -967,13 +973,8 @@ async fn cancel(p: Posted) -> Result<Response, WebError> {
         Ok(_) => Ok(see_other(
             &p.url(&format!("applications/{application_id}#interviews")),
         )),
-        // A cancel form has one field; every problem is shown above it.
-        Err(e) => {
-            refuse_row(p, &application_id, "cancel", "interview", e, |_| {
-                String::new()
-            })
-            .await
-        }
+        // A cancel form has one field: every problem goes above it.
+        Err(e) => refuse_row(p, &application_id, "cancel", "interview", e, above).await,
     }
 }
 
@@ -995,12 +996,7 @@ async fn offer_status(p: Posted) -> Result<Response, WebError> {
         Ok(_) => Ok(see_other(
             &p.url(&format!("applications/{application_id}#offers")),
         )),
-        Err(e) => {
-            refuse_row(p, &application_id, "offer-status", "offer", e, |_| {
-                String::new()
-            })
-            .await
-        }
+        Err(e) => refuse_row(p, &application_id, "offer-status", "offer", e, above).await,
     }
 }
 

@@ -189,8 +189,9 @@ impl Form {
 /// starts at what is particular to it and the refusals stay the same everywhere.
 ///
 /// The caller is resolved first, so a visitor who is not signed in gets the same answer as
-/// [`SignedIn`] gives, before anything of the path or body is looked at; the body is read by the
-/// same [`Bytes`] extractor the handlers used, under the router's body limit.
+/// [`SignedIn`] gives, before anything of the path or body is looked at. The body is read by
+/// axum's [`Bytes`] extractor, so the router's body limit ([`BODY_LIMIT`](crate::BODY_LIMIT))
+/// and its refusal hold as for any other handler.
 struct Posted {
     state: AppState,
     user: SignedIn,
