@@ -551,11 +551,7 @@ async fn apply(p: Posted) -> Result<Response, WebError> {
     };
     match result {
         Ok(app) => Ok(see_other(&p.url(&format!("applications/{}", app.id)))),
-        Err(e) => {
-            let refused = refusal(which, p.form, e)?;
-            let html = page(&p.state, &p.user, &p.slug, &p.id, refused.clone()).await?;
-            Ok(refused_page(&refused, html))
-        }
+        Err(e) => refused(p, which, e).await,
     }
 }
 
