@@ -892,6 +892,54 @@ async fn forms_without_the_token_change_nothing() {
     assert!(view["started_ms"].is_null(), "{view}");
 }
 
+/// A signed-out visitor (with a valid anti-forgery token) who posts to the organisation's forms
+/// is asked to sign in, before anything of the path or body is looked at, and nothing changes.
+#[tokio::test]
+async fn signed_out_forms_ask_to_sign_in_and_change_nothing() {
+    let w = world().await;
+    let app = &w.app;
+    let (_, csrf) = visitor(app, "/").await;
+    let cookie = format!("hl_csrf={csrf}");
+    let ada = format!("/orgs/acme/applications/{}", w.ada);
+    for (path, fields) in [
+        (format!("{ada}/reject"), vec![("reason", "forged")]),
+        (format!("{ada}/hire"), vec![]),
+        (
+            format!("/orgs/acme/members/{}/role", w.int1_id),
+            vec![("role", "admin")],
+        ),
+        (
+            "/orgs/acme/candidates".to_owned(),
+            vec![("name", "Eve Forger"), ("email", "eve@example.org")],
+        ),
+    ] {
+        let mut fields = fields;
+        fields.push(("_csrf", &csrf));
+        let answer = send(app, Some(&cookie), &path, Some(&fields), &[]).await;
+        answer.is_page(StatusCode::UNAUTHORIZED);
+        assert!(answer.has("sign in first"), "{path}: {}", answer.body);
+        assert!(answer.has("href=\"/signin\""), "{path}: {}", answer.body);
+    }
+    assert_eq!(w.status_of(&w.ada).await, "active");
+    let mine = app.get("/api/orgs", &w.int1).await;
+    expect(&mine, StatusCode::OK);
+    assert_eq!(mine.json()[0]["role"], "interviewer");
+    let found = app
+        .get("/api/orgs/acme/candidates?q=Eve", &w.recruiter)
+        .await;
+    expect(&found, StatusCode::OK);
+    assert!(
+        !found.json().to_string().contains("Eve Forger"),
+        "{}",
+        found.json()
+    );
+    // The same search finds a candidate who is there, so the one above could have found Eve.
+    let ada_found = app
+        .get("/api/orgs/acme/candidates?q=Ada", &w.recruiter)
+        .await;
+    assert!(ada_found.json().to_string().contains("Ada Lovelace"));
+}
+
 /// Every round of the plan can be scheduled from the application page's form, and with the
 /// panel's scorecards in, the hiring manager decides in the debrief, the offer goes out and is
 /// accepted, and the candidate is hired — all through the pages.

@@ -7,7 +7,6 @@
 
 use askama::Template;
 use axum::Router;
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
@@ -16,7 +15,7 @@ use hireloop_hiring::timeline::Target;
 use hireloop_store::{Application, ApplicationStatus, Assessment, InterviewStatus, OfferStatus};
 
 use super::{
-    Form, FormState, Names, OrgBar, Refused, chrome, local_value, parse_local, refused_page,
+    FormState, Names, OrgBar, Posted, Refused, chrome, local_value, parse_local, refused_page,
     req_facts, role_name, see_other,
 };
 use crate::auth::SignedIn;
@@ -684,24 +683,13 @@ fn schedule_field(field: &str) -> String {
 }
 
 /// `POST /orgs/{org}/applications/{id}/interviews`: schedules a round with a panel.
-async fn schedule(
-    State(state): State<AppState>,
-    user: SignedIn,
-    Path((slug, id)): Path<(String, String)>,
-    body: Bytes,
-) -> Result<Response, WebError> {
-    let form = Form::parse(&body);
-    let ctx = authorize(
-        &state,
-        &user,
-        &slug,
-        Action::InterviewSchedule,
-        Object::Application(&id),
-    )
-    .await?;
+async fn schedule(p: Posted) -> Result<Response, WebError> {
+    let ctx = p
+        .authorize(Action::InterviewSchedule, Object::Application(&p.id))
+        .await?;
     let times = match (
-        parse_local(form.get("starts")),
-        parse_local(form.get("ends")),
+        parse_local(p.form.get("starts")),
+        parse_local(p.form.get("ends")),
     ) {
         (None, _) => Err(WebError::bad("starts", "enter a start date and time")),
         (_, None) => Err(WebError::bad("ends", "enter an end date and time")),
@@ -710,16 +698,16 @@ async fn schedule(
     let result = match times {
         Ok((starts_ms, ends_ms)) => {
             interviews::schedule(
-                &state,
+                &p.state,
                 &ctx,
-                &id,
+                &p.id,
                 &ScheduleBody {
-                    round: form.get("round").to_owned(),
+                    round: p.form.get("round").to_owned(),
                     starts_ms,
                     ends_ms,
-                    location: Some(form.get("location").to_owned()),
-                    url: Some(form.get("url").to_owned()),
-                    panel: form.all("panel"),
+                    location: Some(p.form.get("location").to_owned()),
+                    url: Some(p.form.get("url").to_owned()),
+                    panel: p.form.all("panel"),
                 },
             )
             .await
@@ -727,15 +715,13 @@ async fn schedule(
         Err(e) => Err(e),
     };
     match result {
-        Ok(_) => Ok(see_other(&format!(
-            "/orgs/{slug}/applications/{id}#interviews"
-        ))),
+        Ok(_) => Ok(see_other(
+            &p.url(&format!("applications/{}#interviews", p.id)),
+        )),
         Err(e) => {
-            let mut refused = Refused::of("schedule", form, e)?;
+            let mut refused = Refused::of("schedule", p.form, e)?;
             refused.field = schedule_field(&refused.field);
-            let refused = FormState(Some(refused));
-            let html = page(&state, &user, &slug, &id, refused.clone()).await?;
-            Ok(refused_page(&refused, html))
+            again(&p.state, &p.user, &p.slug, &p.id, refused).await
         }
     }
 }
@@ -754,22 +740,12 @@ fn group_digits(n: i64) -> String {
 }
 
 /// `POST /orgs/{org}/applications/{id}/offers`: proposes an offer, checked against the band.
-async fn propose(
-    State(state): State<AppState>,
-    user: SignedIn,
-    Path((slug, id)): Path<(String, String)>,
-    body: Bytes,
-) -> Result<Response, WebError> {
-    let form = Form::parse(&body);
-    let ctx = authorize(
-        &state,
-        &user,
-        &slug,
-        Action::OfferPropose,
-        Object::Application(&id),
-    )
-    .await?;
-    let amount = form
+async fn propose(p: Posted) -> Result<Response, WebError> {
+    let ctx = p
+        .authorize(Action::OfferPropose, Object::Application(&p.id))
+        .await?;
+    let amount = p
+        .form
         .get("amount")
         .chars()
         .filter(|c| !c.is_whitespace() && *c != ',')
@@ -777,13 +753,13 @@ async fn propose(
     let result = match amount.parse::<u64>() {
         Ok(amount) => {
             decisions::propose(
-                &state,
+                &p.state,
                 &ctx,
-                &id,
+                &p.id,
                 &OfferBody {
                     amount,
-                    currency: form.get("currency").to_owned(),
-                    level: form.get("level").to_owned(),
+                    currency: p.form.get("currency").to_owned(),
+                    level: p.form.get("level").to_owned(),
                 },
             )
             .await
@@ -794,170 +770,130 @@ async fn propose(
         )),
     };
     match result {
-        Ok(_) => Ok(see_other(&format!("/orgs/{slug}/applications/{id}#offers"))),
-        Err(e) => {
-            let refused = FormState(Some(Refused::of("offer", form, e)?));
-            let html = page(&state, &user, &slug, &id, refused.clone()).await?;
-            Ok(refused_page(&refused, html))
-        }
+        Ok(_) => Ok(see_other(&p.url(&format!("applications/{}#offers", p.id)))),
+        Err(e) => refuse(p, "offer", e).await,
     }
 }
 
 /// `POST /orgs/{org}/offers/{id}/approve`: approves an offer outside the band, with a reason.
-async fn approve(
-    State(state): State<AppState>,
-    user: SignedIn,
-    Path((slug, id)): Path<(String, String)>,
-    body: Bytes,
-) -> Result<Response, WebError> {
-    let form = Form::parse(&body);
-    let ctx = authorize(
-        &state,
-        &user,
-        &slug,
-        Action::OfferApprove,
-        Object::Offer(&id),
-    )
-    .await?;
-    let application_id = state.store().offer(ctx.org_id(), &id).await?.application_id;
+async fn approve(p: Posted) -> Result<Response, WebError> {
+    let ctx = p
+        .authorize(Action::OfferApprove, Object::Offer(&p.id))
+        .await?;
+    let application_id = p
+        .state
+        .store()
+        .offer(ctx.org_id(), &p.id)
+        .await?
+        .application_id;
     let result = decisions::approve(
-        &state,
+        &p.state,
         &ctx,
-        &id,
+        &p.id,
         &ApproveBody {
-            reason: Some(form.get("reason").to_owned()),
+            reason: Some(p.form.get("reason").to_owned()),
         },
     )
     .await;
     match result {
-        Ok(_) => Ok(see_other(&format!(
-            "/orgs/{slug}/applications/{application_id}#offers"
-        ))),
+        Ok(_) => Ok(see_other(
+            &p.url(&format!("applications/{application_id}#offers")),
+        )),
         Err(e) => {
-            let mut refused = Refused::of("approve", form, e)?;
-            refused.field = format!("reason-{id}");
-            let refused = FormState(Some(refused));
-            let html = page(&state, &user, &slug, &application_id, refused.clone()).await?;
-            Ok(refused_page(&refused, html))
+            let mut refused = Refused::of("approve", p.form, e)?;
+            refused.field = format!("reason-{}", p.id);
+            again(&p.state, &p.user, &p.slug, &application_id, refused).await
         }
     }
 }
 
 /// `POST /orgs/{org}/applications/{id}/assessments`: issues an online-assessment link; the page
 /// then shows it to copy.
-async fn issue_link(
-    State(state): State<AppState>,
-    user: SignedIn,
-    Path((slug, id)): Path<(String, String)>,
-    body: Bytes,
-) -> Result<Response, WebError> {
-    let form = Form::parse(&body);
-    let ctx = authorize(
-        &state,
-        &user,
-        &slug,
-        Action::AssessmentLinkSend,
-        Object::Application(&id),
-    )
-    .await?;
-    match assessments::issue(&state, &ctx, &id).await {
-        Ok(_) => Ok(see_other(&format!(
-            "/orgs/{slug}/applications/{id}#assessment"
-        ))),
-        Err(e) => refuse(&state, &user, &slug, &id, "assess", form, e).await,
+async fn issue_link(p: Posted) -> Result<Response, WebError> {
+    let ctx = p
+        .authorize(Action::AssessmentLinkSend, Object::Application(&p.id))
+        .await?;
+    match assessments::issue(&p.state, &ctx, &p.id).await {
+        Ok(_) => Ok(see_other(
+            &p.url(&format!("applications/{}#assessment", p.id)),
+        )),
+        Err(e) => refuse(p, "assess", e).await,
     }
 }
 
-/// Renders the application page again with a refused form's problem.
-async fn refuse(
+/// Renders the application page again with form `name`'s problem.
+async fn refuse(p: Posted, name: &'static str, e: WebError) -> Result<Response, WebError> {
+    let refused = Refused::of(name, p.form, e)?;
+    again(&p.state, &p.user, &p.slug, &p.id, refused).await
+}
+
+/// Renders the application page again with a refused form's problem, its field already named
+/// as the form names it.
+async fn again(
     state: &AppState,
     user: &SignedIn,
     slug: &str,
     application_id: &str,
-    name: &'static str,
-    form: Form,
-    e: WebError,
+    refused: Refused,
 ) -> Result<Response, WebError> {
-    let refused = FormState(Some(Refused::of(name, form, e)?));
+    let refused = FormState(Some(refused));
     let html = page(state, user, slug, application_id, refused.clone()).await?;
     Ok(refused_page(&refused, html))
 }
 
+/// The application page again after the form of one of its rows (an interview, an offer) was
+/// refused. The page matches a refused form to its row by the field `key`, so it holds the
+/// row's id whatever was posted; `field` names the problem's field as the form names it.
+async fn refuse_row(
+    p: Posted,
+    application_id: &str,
+    name: &'static str,
+    key: &str,
+    e: WebError,
+    field: fn(&str) -> String,
+) -> Result<Response, WebError> {
+    let mut form = p.form;
+    form.0.retain(|(k, _)| k != key);
+    form.0.push((key.to_owned(), p.id.clone()));
+    let mut refused = Refused::of(name, form, e)?;
+    refused.field = field(&refused.field);
+    again(&p.state, &p.user, &p.slug, application_id, refused).await
+}
+
+/// For [`refuse_row`]: a row's form whose every problem is shown above it, whatever field the
+/// service named.
+fn above(_field: &str) -> String {
+    String::new()
+}
+
 /// Closes an application as `status` after `action` is authorised, with the form's reason.
 async fn close_with(
-    state: &AppState,
-    user: &SignedIn,
-    slug: &str,
-    id: &str,
-    body: &[u8],
+    p: Posted,
     action: Action,
     status: ApplicationStatus,
 ) -> Result<Response, WebError> {
-    let form = Form::parse(body);
-    let ctx = authorize(state, user, slug, action, Object::Application(id)).await?;
-    let reason = Some(form.get("reason").to_owned());
-    match applications::close(state, &ctx, id, status, &CloseBody { reason }).await {
-        Ok(_) => Ok(see_other(&format!("/orgs/{slug}/applications/{id}"))),
-        Err(e) => refuse(state, user, slug, id, "close", form, e).await,
+    let ctx = p.authorize(action, Object::Application(&p.id)).await?;
+    let reason = Some(p.form.get("reason").to_owned());
+    match applications::close(&p.state, &ctx, &p.id, status, &CloseBody { reason }).await {
+        Ok(_) => Ok(see_other(&p.url(&format!("applications/{}", p.id)))),
+        Err(e) => refuse(p, "close", e).await,
     }
 }
 
 /// `POST /orgs/{org}/applications/{id}/reject` (`ApplicationReject`).
-async fn reject(
-    State(state): State<AppState>,
-    user: SignedIn,
-    Path((slug, id)): Path<(String, String)>,
-    body: Bytes,
-) -> Result<Response, WebError> {
-    close_with(
-        &state,
-        &user,
-        &slug,
-        &id,
-        &body,
-        Action::ApplicationReject,
-        ApplicationStatus::Rejected,
-    )
-    .await
+async fn reject(p: Posted) -> Result<Response, WebError> {
+    close_with(p, Action::ApplicationReject, ApplicationStatus::Rejected).await
 }
 
 /// `POST /orgs/{org}/applications/{id}/withdraw` (`ApplicationWithdraw`: the recruiter for the
 /// candidate, or the candidate themselves).
-async fn withdraw(
-    State(state): State<AppState>,
-    user: SignedIn,
-    Path((slug, id)): Path<(String, String)>,
-    body: Bytes,
-) -> Result<Response, WebError> {
-    close_with(
-        &state,
-        &user,
-        &slug,
-        &id,
-        &body,
-        Action::ApplicationWithdraw,
-        ApplicationStatus::Withdrawn,
-    )
-    .await
+async fn withdraw(p: Posted) -> Result<Response, WebError> {
+    close_with(p, Action::ApplicationWithdraw, ApplicationStatus::Withdrawn).await
 }
 
 /// `POST /orgs/{org}/applications/{id}/hire` (`DecisionDecide`, as the API's hire).
-async fn hire(
-    State(state): State<AppState>,
-    user: SignedIn,
-    Path((slug, id)): Path<(String, String)>,
-    body: Bytes,
-) -> Result<Response, WebError> {
-    close_with(
-        &state,
-        &user,
-        &slug,
-        &id,
-        &body,
-        Action::DecisionDecide,
-        ApplicationStatus::Hired,
-    )
-    .await
+async fn hire(p: Posted) -> Result<Response, WebError> {
+    close_with(p, Action::DecisionDecide, ApplicationStatus::Hired).await
 }
 
 /// The form's field a reschedule problem belongs to.
@@ -971,137 +907,96 @@ fn reschedule_field(field: &str) -> String {
 
 /// `POST /orgs/{org}/interviews/{id}/reschedule`: a new time with the reason, kept in the
 /// interview's history.
-async fn reschedule(
-    State(state): State<AppState>,
-    user: SignedIn,
-    Path((slug, id)): Path<(String, String)>,
-    body: Bytes,
-) -> Result<Response, WebError> {
-    let mut form = Form::parse(&body);
-    let ctx = authorize(
-        &state,
-        &user,
-        &slug,
-        Action::InterviewReschedule,
-        Object::Interview(&id),
-    )
-    .await?;
-    let application_id = state
+async fn reschedule(p: Posted) -> Result<Response, WebError> {
+    let ctx = p
+        .authorize(Action::InterviewReschedule, Object::Interview(&p.id))
+        .await?;
+    let application_id = p
+        .state
         .store()
-        .interview(ctx.org_id(), &id)
+        .interview(ctx.org_id(), &p.id)
         .await?
         .application_id;
-    // The page matches a refused form to its row by this field, whatever was posted.
-    form.0.retain(|(k, _)| k != "interview");
-    form.0.push(("interview".to_owned(), id.clone()));
     let result = match (
-        parse_local(form.get("starts")),
-        parse_local(form.get("ends")),
+        parse_local(p.form.get("starts")),
+        parse_local(p.form.get("ends")),
     ) {
         (None, _) => Err(WebError::bad("starts", "enter a start date and time")),
         (_, None) => Err(WebError::bad("ends", "enter an end date and time")),
         (Some(starts_ms), Some(ends_ms)) => {
             interviews::reschedule(
-                &state,
+                &p.state,
                 &ctx,
-                &id,
+                &p.id,
                 &RescheduleBody {
                     starts_ms,
                     ends_ms,
-                    reason: form.get("reason").to_owned(),
+                    reason: p.form.get("reason").to_owned(),
                 },
             )
             .await
         }
     };
     match result {
-        Ok(_) => Ok(see_other(&format!(
-            "/orgs/{slug}/applications/{application_id}#interviews"
-        ))),
+        Ok(_) => Ok(see_other(
+            &p.url(&format!("applications/{application_id}#interviews")),
+        )),
         Err(e) => {
-            let mut refused = Refused::of("reschedule", form, e)?;
-            refused.field = reschedule_field(&refused.field);
-            let refused = FormState(Some(refused));
-            let html = page(&state, &user, &slug, &application_id, refused.clone()).await?;
-            Ok(refused_page(&refused, html))
+            refuse_row(
+                p,
+                &application_id,
+                "reschedule",
+                "interview",
+                e,
+                reschedule_field,
+            )
+            .await
         }
     }
 }
 
 /// `POST /orgs/{org}/interviews/{id}/cancel`: calls an interview off, with an optional reason.
-async fn cancel(
-    State(state): State<AppState>,
-    user: SignedIn,
-    Path((slug, id)): Path<(String, String)>,
-    body: Bytes,
-) -> Result<Response, WebError> {
-    let mut form = Form::parse(&body);
-    let ctx = authorize(
-        &state,
-        &user,
-        &slug,
-        Action::InterviewCancel,
-        Object::Interview(&id),
-    )
-    .await?;
-    let application_id = state
+async fn cancel(p: Posted) -> Result<Response, WebError> {
+    let ctx = p
+        .authorize(Action::InterviewCancel, Object::Interview(&p.id))
+        .await?;
+    let application_id = p
+        .state
         .store()
-        .interview(ctx.org_id(), &id)
+        .interview(ctx.org_id(), &p.id)
         .await?
         .application_id;
-    form.0.retain(|(k, _)| k != "interview");
-    form.0.push(("interview".to_owned(), id.clone()));
     let body = CancelBody {
-        reason: Some(form.get("reason").to_owned()),
+        reason: Some(p.form.get("reason").to_owned()),
     };
-    match interviews::cancel(&state, &ctx, &id, &body).await {
-        Ok(_) => Ok(see_other(&format!(
-            "/orgs/{slug}/applications/{application_id}#interviews"
-        ))),
-        Err(e) => {
-            // A cancel form has one field; every problem is shown above it.
-            let mut refused = Refused::of("cancel", form, e)?;
-            refused.field = String::new();
-            let refused = FormState(Some(refused));
-            let html = page(&state, &user, &slug, &application_id, refused.clone()).await?;
-            Ok(refused_page(&refused, html))
-        }
+    match interviews::cancel(&p.state, &ctx, &p.id, &body).await {
+        Ok(_) => Ok(see_other(
+            &p.url(&format!("applications/{application_id}#interviews")),
+        )),
+        // A cancel form has one field: every problem goes above it.
+        Err(e) => refuse_row(p, &application_id, "cancel", "interview", e, above).await,
     }
 }
 
 /// `POST /orgs/{org}/offers/{id}/status`: the offer goes out, is accepted, declined or withdrawn.
-async fn offer_status(
-    State(state): State<AppState>,
-    user: SignedIn,
-    Path((slug, id)): Path<(String, String)>,
-    body: Bytes,
-) -> Result<Response, WebError> {
-    let mut form = Form::parse(&body);
-    let ctx = authorize(
-        &state,
-        &user,
-        &slug,
-        Action::OfferPropose,
-        Object::Offer(&id),
-    )
-    .await?;
-    let application_id = state.store().offer(ctx.org_id(), &id).await?.application_id;
-    form.0.retain(|(k, _)| k != "offer");
-    form.0.push(("offer".to_owned(), id.clone()));
+async fn offer_status(p: Posted) -> Result<Response, WebError> {
+    let ctx = p
+        .authorize(Action::OfferPropose, Object::Offer(&p.id))
+        .await?;
+    let application_id = p
+        .state
+        .store()
+        .offer(ctx.org_id(), &p.id)
+        .await?
+        .application_id;
     let body = OfferStatusBody {
-        status: form.get("status").to_owned(),
+        status: p.form.get("status").to_owned(),
     };
-    match decisions::set_status(&state, &ctx, &id, &body).await {
-        Ok(_) => Ok(see_other(&format!(
-            "/orgs/{slug}/applications/{application_id}#offers"
-        ))),
-        Err(e) => {
-            let mut refused = Refused::of("offer-status", form, e)?;
-            refused.field = String::new();
-            let refused = FormState(Some(refused));
-            let html = page(&state, &user, &slug, &application_id, refused.clone()).await?;
-            Ok(refused_page(&refused, html))
-        }
+    match decisions::set_status(&p.state, &ctx, &p.id, &body).await {
+        Ok(_) => Ok(see_other(
+            &p.url(&format!("applications/{application_id}#offers")),
+        )),
+        Err(e) => refuse_row(p, &application_id, "offer-status", "offer", e, above).await,
     }
 }
 

@@ -18,7 +18,7 @@ use hireloop_practice::ItemFeedback;
 use hireloop_practice::feedback::{FeedbackDetail, ResumeSuggestion};
 use serde::Deserialize;
 
-use super::{Form, FormState, OrgBar, Refused, chrome, fmt_date, refused_page, see_other};
+use super::{Form, FormState, OrgBar, Posted, chrome, fmt_date, refusal, refused_page, see_other};
 use crate::auth::SignedIn;
 use crate::error::WebError;
 use crate::hiring::authz::{Ctx, Object, authorize};
@@ -196,24 +196,18 @@ async fn list_refused(
     values: Form,
     error: WebError,
 ) -> Result<Response, WebError> {
-    let refused = FormState(Some(Refused::of(which, values, error)?));
+    let refused = refusal(which, values, error)?;
     let html = list_page(state, user, slug, &ListParams::default(), refused.clone()).await?;
     Ok(refused_page(&refused, html))
 }
 
 /// `POST /orgs/{org}/candidates`: adds a candidate, then shows them.
-async fn create(
-    State(state): State<AppState>,
-    user: SignedIn,
-    Path(slug): Path<String>,
-    body: Bytes,
-) -> Result<Response, WebError> {
-    let form = Form::parse(&body);
-    let ctx = authorize(&state, &user, &slug, Action::CandidateCreate, Object::None).await?;
-    let optional = |name: &str| Some(form.get(name).to_owned()).filter(|v| !v.trim().is_empty());
+async fn create(p: Posted) -> Result<Response, WebError> {
+    let ctx = p.authorize(Action::CandidateCreate, Object::None).await?;
+    let optional = |name: &str| Some(p.form.get(name).to_owned()).filter(|v| !v.trim().is_empty());
     let new = CandidateBody {
-        name: form.get("name").to_owned(),
-        email: form.get("email").to_owned(),
+        name: p.form.get("name").to_owned(),
+        email: p.form.get("email").to_owned(),
         phone: optional("phone"),
         location: optional("location"),
         source: optional("source"),
@@ -222,9 +216,9 @@ async fn create(
         notes: optional("notes"),
         user_id: None,
     };
-    match candidates::create(&state, &ctx, &new).await {
-        Ok(c) => Ok(see_other(&format!("/orgs/{slug}/candidates/{}", c.id))),
-        Err(e) => list_refused(&state, &user, &slug, "new", form, e).await,
+    match candidates::create(&p.state, &ctx, &new).await {
+        Ok(c) => Ok(see_other(&p.url(&format!("candidates/{}", c.id)))),
+        Err(e) => list_refused(&p.state, &p.user, &p.slug, "new", p.form, e).await,
     }
 }
 
@@ -432,7 +426,7 @@ async fn candidate_refused(
     values: Form,
     error: WebError,
 ) -> Result<Response, WebError> {
-    let refused = FormState(Some(Refused::of(which, values, error)?));
+    let refused = refusal(which, values, error)?;
     let html = candidate_page(state, user, slug, id, refused.clone()).await?;
     Ok(refused_page(&refused, html))
 }
@@ -482,23 +476,12 @@ async fn resume(state: &AppState, ctx: &Ctx, id: &str, text: String) -> Result<(
 
 /// `POST /orgs/{org}/candidates/{id}/erase`: erases the candidate once `confirm` holds their
 /// name or the word `erase`.
-async fn erase(
-    State(state): State<AppState>,
-    user: SignedIn,
-    Path((slug, id)): Path<(String, String)>,
-    body: Bytes,
-) -> Result<Response, WebError> {
-    let form = Form::parse(&body);
-    let ctx = authorize(
-        &state,
-        &user,
-        &slug,
-        Action::CandidateErase,
-        Object::Candidate(&id),
-    )
-    .await?;
-    let candidate = state.store().candidate(ctx.org_id(), &id).await?;
-    if !confirms(form.get("confirm"), &candidate.name) {
+async fn erase(p: Posted) -> Result<Response, WebError> {
+    let ctx = p
+        .authorize(Action::CandidateErase, Object::Candidate(&p.id))
+        .await?;
+    let candidate = p.state.store().candidate(ctx.org_id(), &p.id).await?;
+    if !confirms(p.form.get("confirm"), &candidate.name) {
         let e = WebError::bad(
             "confirm",
             format!(
@@ -506,11 +489,11 @@ async fn erase(
                 candidate.name.trim()
             ),
         );
-        return candidate_refused(&state, &user, &slug, &id, "erase", form, e).await;
+        return candidate_refused(&p.state, &p.user, &p.slug, &p.id, "erase", p.form, e).await;
     }
-    match candidates::erase(&state, &ctx, &id).await {
-        Ok(_) => Ok(see_other(&format!("/orgs/{slug}/candidates/{id}/erased"))),
-        Err(e) => candidate_refused(&state, &user, &slug, &id, "erase", form, e).await,
+    match candidates::erase(&p.state, &ctx, &p.id).await {
+        Ok(_) => Ok(see_other(&p.url(&format!("candidates/{}/erased", p.id)))),
+        Err(e) => candidate_refused(&p.state, &p.user, &p.slug, &p.id, "erase", p.form, e).await,
     }
 }
 

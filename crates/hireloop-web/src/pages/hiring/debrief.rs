@@ -7,7 +7,6 @@ use std::collections::HashMap;
 
 use askama::Template;
 use axum::Router;
-use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
@@ -17,7 +16,7 @@ use hireloop_hiring::debrief::Debrief;
 use hireloop_hiring::roles::Action;
 use serde::Deserialize;
 
-use super::{Form, FormState, Names, OrgBar, Refused, chrome, see_other};
+use super::{FormState, Names, OrgBar, Posted, chrome, refusal, see_other};
 use crate::auth::SignedIn;
 use crate::error::WebError;
 use crate::hiring::authz::{Object, authorize};
@@ -416,37 +415,24 @@ fn capitalised(text: &str) -> String {
 
 /// `POST /orgs/{org}/applications/{id}/decision`: records the mechanical result, or an
 /// override (`override_decision` = `hire`/`reject`) with its written reason.
-async fn decide(
-    State(state): State<AppState>,
-    user: SignedIn,
-    Path((slug, id)): Path<(String, String)>,
-    body: Bytes,
-) -> Result<Response, WebError> {
-    let form = Form::parse(&body);
-    let ctx = authorize(
-        &state,
-        &user,
-        &slug,
-        Action::DecisionDecide,
-        Object::Application(&id),
-    )
-    .await?;
-    let level = Some(form.get("level").to_owned()).filter(|l| !l.is_empty());
+async fn decide(p: Posted) -> Result<Response, WebError> {
+    let ctx = p
+        .authorize(Action::DecisionDecide, Object::Application(&p.id))
+        .await?;
+    let level = Some(p.form.get("level").to_owned()).filter(|l| !l.is_empty());
     let result = decisions::decide(
-        &state,
+        &p.state,
         &ctx,
-        &id,
+        &p.id,
         &DecideBody {
             level: level.clone(),
-            override_decision: Some(form.get("override_decision").to_owned()),
-            override_reason: Some(form.get("override_reason").to_owned()),
+            override_decision: Some(p.form.get("override_decision").to_owned()),
+            override_reason: Some(p.form.get("override_reason").to_owned()),
         },
     )
     .await;
     match result {
-        Ok(_) => Ok(see_other(&format!(
-            "/orgs/{slug}/applications/{id}/debrief"
-        ))),
+        Ok(_) => Ok(see_other(&p.url(&format!("applications/{}/debrief", p.id)))),
         Err(e) => {
             // A refused override (the veto is final) is shown on the form, like a bad field.
             let (status, e) = match e {
@@ -462,8 +448,8 @@ async fn decide(
                 WebError::BadInput { .. } => (StatusCode::UNPROCESSABLE_ENTITY, e),
                 other => (StatusCode::CONFLICT, other),
             };
-            let refused = FormState(Some(Refused::of("decide", form, e)?));
-            let html = page(&state, &user, &slug, &id, level, refused).await?;
+            let refused = refusal("decide", p.form, e)?;
+            let html = page(&p.state, &p.user, &p.slug, &p.id, level, refused).await?;
             Ok((status, html).into_response())
         }
     }

@@ -13,7 +13,7 @@ use hireloop_core::pipeline::Plan;
 use hireloop_hiring::roles::{self, Action, Relation};
 use hireloop_store::{InterviewStatus, Requisition};
 
-use super::{FormState, OrgBar, Refused, chrome, refused_page, req_facts, see_other};
+use super::{FormState, OrgBar, Posted, chrome, refusal, refused_page, req_facts, see_other};
 use crate::auth::SignedIn;
 use crate::error::WebError;
 use crate::hiring::authz::{self, Ctx, Object, authorize};
@@ -86,7 +86,7 @@ async fn create(
     match orgs::create(&state, &user, &new).await {
         Ok(org) => Ok(see_other(&format!("/orgs/{}", org.slug))),
         Err(e) => {
-            let refused = FormState(Some(Refused::of("org", form, e)?));
+            let refused = refusal("org", form, e)?;
             let page = orgs_page(&state, &user, refused.clone()).await?;
             Ok(refused_page(&refused, page))
         }
@@ -164,26 +164,13 @@ async fn org_home(
 }
 
 /// `POST /orgs/{org}/requisitions`: opens a requisition from the home page's form, then shows it.
-async fn create_requisition(
-    State(state): State<AppState>,
-    user: SignedIn,
-    Path(slug): Path<String>,
-    body: Bytes,
-) -> Result<Response, WebError> {
-    let form = super::Form::parse(&body);
-    let ctx = authorize(
-        &state,
-        &user,
-        &slug,
-        Action::RequisitionCreate,
-        Object::None,
-    )
-    .await?;
-    match requisitions::create(&state, &ctx, &super::requisition::req_body(&form)).await {
-        Ok(req) => Ok(see_other(&format!("/orgs/{slug}/requisitions/{}", req.id))),
+async fn create_requisition(p: Posted) -> Result<Response, WebError> {
+    let ctx = p.authorize(Action::RequisitionCreate, Object::None).await?;
+    match requisitions::create(&p.state, &ctx, &super::requisition::req_body(&p.form)).await {
+        Ok(req) => Ok(see_other(&p.url(&format!("requisitions/{}", req.id)))),
         Err(e) => {
-            let refused = FormState(Some(Refused::of("req", form, e)?));
-            let page = org_page(&state, &user, &slug, refused.clone()).await?;
+            let refused = refusal("req", p.form, e)?;
+            let page = org_page(&p.state, &p.user, &p.slug, refused.clone()).await?;
             Ok(refused_page(&refused, page))
         }
     }

@@ -3,14 +3,13 @@
 
 use askama::Template;
 use axum::Router;
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use hireloop_hiring::roles::{Action, Role};
 
 use super::{
-    Form, FormState, OrgBar, Refused, chrome, fmt_date, refused_page, role_name, see_other,
+    FormState, OrgBar, Posted, chrome, fmt_date, refusal, refused_page, role_name, see_other,
 };
 use crate::auth::SignedIn;
 use crate::error::WebError;
@@ -91,67 +90,42 @@ async fn show(
 }
 
 /// The page again with the problem of form `which` beside its field.
-async fn refused(
-    state: &AppState,
-    user: &SignedIn,
-    slug: &str,
-    which: &'static str,
-    values: Form,
-    error: WebError,
-) -> Result<Response, WebError> {
-    let refused = FormState(Some(Refused::of(which, values, error)?));
-    let html = page(state, user, slug, refused.clone()).await?;
+async fn refused(p: Posted, which: &'static str, error: WebError) -> Result<Response, WebError> {
+    let refused = refusal(which, p.form, error)?;
+    let html = page(&p.state, &p.user, &p.slug, refused.clone()).await?;
     Ok(refused_page(&refused, html))
 }
 
 /// `POST /orgs/{org}/members`: adds an account by email with a role.
-async fn add(
-    State(state): State<AppState>,
-    user: SignedIn,
-    Path(slug): Path<String>,
-    body: Bytes,
-) -> Result<Response, WebError> {
-    let form = Form::parse(&body);
-    let ctx = authorize(&state, &user, &slug, Action::MemberManage, Object::None).await?;
+async fn add(p: Posted) -> Result<Response, WebError> {
+    let ctx = p.authorize(Action::MemberManage, Object::None).await?;
     let new = AddMemberBody {
-        email: form.get("email").to_owned(),
-        role: form.get("role").to_owned(),
+        email: p.form.get("email").to_owned(),
+        role: p.form.get("role").to_owned(),
     };
-    match orgs::add_member(&state, &ctx, &new).await {
-        Ok(_) => Ok(see_other(&format!("/orgs/{slug}/members"))),
-        Err(e) => refused(&state, &user, &slug, "add", form, e).await,
+    match orgs::add_member(&p.state, &ctx, &new).await {
+        Ok(_) => Ok(see_other(&p.url("members"))),
+        Err(e) => refused(p, "add", e).await,
     }
 }
 
 /// `POST /orgs/{org}/members/{user}/role`: changes a member's role.
-async fn set_role(
-    State(state): State<AppState>,
-    user: SignedIn,
-    Path((slug, member)): Path<(String, String)>,
-    body: Bytes,
-) -> Result<Response, WebError> {
-    let form = Form::parse(&body);
-    let ctx = authorize(&state, &user, &slug, Action::MemberManage, Object::None).await?;
+async fn set_role(p: Posted) -> Result<Response, WebError> {
+    let ctx = p.authorize(Action::MemberManage, Object::None).await?;
     let role = RoleBody {
-        role: form.get("role").to_owned(),
+        role: p.form.get("role").to_owned(),
     };
-    match orgs::set_role(&state, &ctx, &member, &role).await {
-        Ok(()) => Ok(see_other(&format!("/orgs/{slug}/members"))),
-        Err(e) => refused(&state, &user, &slug, "role", form, e).await,
+    match orgs::set_role(&p.state, &ctx, &p.member, &role).await {
+        Ok(()) => Ok(see_other(&p.url("members"))),
+        Err(e) => refused(p, "role", e).await,
     }
 }
 
 /// `POST /orgs/{org}/members/{user}/remove`: removes a member.
-async fn remove(
-    State(state): State<AppState>,
-    user: SignedIn,
-    Path((slug, member)): Path<(String, String)>,
-    body: Bytes,
-) -> Result<Response, WebError> {
-    let form = Form::parse(&body);
-    let ctx = authorize(&state, &user, &slug, Action::MemberManage, Object::None).await?;
-    match orgs::remove(&state, &ctx, &member).await {
-        Ok(()) => Ok(see_other(&format!("/orgs/{slug}/members"))),
-        Err(e) => refused(&state, &user, &slug, "remove", form, e).await,
+async fn remove(p: Posted) -> Result<Response, WebError> {
+    let ctx = p.authorize(Action::MemberManage, Object::None).await?;
+    match orgs::remove(&p.state, &ctx, &p.member).await {
+        Ok(()) => Ok(see_other(&p.url("members"))),
+        Err(e) => refused(p, "remove", e).await,
     }
 }

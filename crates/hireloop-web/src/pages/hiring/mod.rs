@@ -23,13 +23,15 @@ mod scorecard;
 use std::collections::HashMap;
 
 use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::response::{IntoResponse, Redirect, Response};
-use hireloop_hiring::roles::Role;
+use hireloop_hiring::roles::{Action, Role};
 use hireloop_store::{Org, Requisition};
 
 use crate::auth::SignedIn;
 use crate::error::WebError;
-use crate::hiring::authz::Ctx;
+use crate::hiring::authz::{self, Ctx, Object};
 use crate::state::AppState;
 use crate::view::Chrome;
 
@@ -180,6 +182,73 @@ impl Form {
             .filter(|v| !v.is_empty())
             .collect()
     }
+}
+
+/// A form posted to a page inside an organisation, read the way every such handler needs it:
+/// who posts, to which organisation and object, and the fields. One extractor, so each handler
+/// starts at what is particular to it and the refusals stay the same everywhere.
+///
+/// The caller is resolved first, so a visitor who is not signed in gets the same answer as
+/// [`SignedIn`] gives, before anything of the path or body is looked at. The body is read by
+/// axum's [`Bytes`] extractor, so the router's body limit ([`BODY_LIMIT`](crate::BODY_LIMIT))
+/// and its refusal hold as for any other handler.
+struct Posted {
+    state: AppState,
+    user: SignedIn,
+    /// The organisation's slug (route parameter `org`).
+    slug: String,
+    /// The object the form is about (route parameter `id`), empty on routes without one.
+    id: String,
+    /// The member the form is about (route parameter `user`), empty on routes without one.
+    member: String,
+    form: Form,
+}
+
+impl Posted {
+    /// The one [`authorize`](authz::authorize) for this caller in this organisation, as the
+    /// JSON API calls it.
+    async fn authorize(&self, action: Action, object: Object<'_>) -> Result<Ctx, WebError> {
+        authz::authorize(&self.state, &self.user, &self.slug, action, object).await
+    }
+
+    /// A page of this organisation, `/orgs/{slug}/{rest}`: where a form goes back to.
+    fn url(&self, rest: &str) -> String {
+        format!("/orgs/{}/{rest}", self.slug)
+    }
+}
+
+impl FromRequest<AppState> for Posted {
+    // Each part keeps its own refusal (a path or body problem answers as axum's extractors do).
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Posted, Response> {
+        let (mut parts, body) = req.into_parts();
+        let user = SignedIn::from_request_parts(&mut parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let Path(mut params) =
+            Path::<HashMap<String, String>>::from_request_parts(&mut parts, state)
+                .await
+                .map_err(IntoResponse::into_response)?;
+        let body = Bytes::from_request(Request::from_parts(parts, body), state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let mut param = |name: &str| params.remove(name).unwrap_or_default();
+        Ok(Posted {
+            state: state.clone(),
+            user,
+            slug: param("org"),
+            id: param("id"),
+            member: param("user"),
+            form: Form::parse(&body),
+        })
+    }
+}
+
+/// A page's form refused with `error`, for the page to show beside its field; errors no form
+/// shows stay errors.
+fn refusal(form: &'static str, values: Form, error: WebError) -> Result<FormState, WebError> {
+    Ok(FormState(Some(Refused::of(form, values, error)?)))
 }
 
 /// A form refused with one problem: which form, the field and the message, and what was typed.

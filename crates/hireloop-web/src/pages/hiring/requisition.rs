@@ -3,7 +3,6 @@
 
 use askama::Template;
 use axum::Router;
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
@@ -11,8 +10,8 @@ use hireloop_hiring::roles::{Action, Role};
 use hireloop_store::{Application, ApplicationStatus, InterviewStatus, Requisition};
 
 use super::{
-    Form, FormState, Names, OrgBar, Refused, back_to, chrome, refused_page, req_facts, role_name,
-    see_other,
+    Form, FormState, Names, OrgBar, Posted, back_to, chrome, refusal, refused_page, req_facts,
+    role_name, see_other,
 };
 use crate::auth::SignedIn;
 use crate::error::WebError;
@@ -501,33 +500,28 @@ async fn may(
 /// `POST /orgs/{org}/requisitions/{id}/applications`: applies an existing candidate
 /// (`mode=existing`, `candidate_id`) or adds a new one and applies them (`mode=new`, `name`,
 /// `email`).
-async fn apply(
-    State(state): State<AppState>,
-    user: SignedIn,
-    Path((slug, id)): Path<(String, String)>,
-    body: Bytes,
-) -> Result<Response, WebError> {
-    let form = Form::parse(&body);
-    let ctx = authorize(
-        &state,
-        &user,
-        &slug,
-        Action::CandidateCreate,
-        Object::Requisition(&id),
-    )
-    .await?;
-    let (which, result) = if form.get("mode") == "new" {
-        let add_ctx =
-            authorize(&state, &user, &slug, Action::CandidateCreate, Object::None).await?;
+async fn apply(p: Posted) -> Result<Response, WebError> {
+    let ctx = p
+        .authorize(Action::CandidateCreate, Object::Requisition(&p.id))
+        .await?;
+    let (which, result) = if p.form.get("mode") == "new" {
+        let add_ctx = authorize(
+            &p.state,
+            &p.user,
+            &p.slug,
+            Action::CandidateCreate,
+            Object::None,
+        )
+        .await?;
         let created = candidates::create(
-            &state,
+            &p.state,
             &add_ctx,
             &CandidateBody {
-                name: form.get("name").to_owned(),
-                email: form.get("email").to_owned(),
+                name: p.form.get("name").to_owned(),
+                email: p.form.get("email").to_owned(),
                 phone: None,
                 location: None,
-                source: Some(form.get("source").to_owned()).filter(|s| !s.trim().is_empty()),
+                source: Some(p.form.get("source").to_owned()).filter(|s| !s.trim().is_empty()),
                 profile_url: None,
                 group: None,
                 notes: None,
@@ -537,63 +531,48 @@ async fn apply(
         .await;
         let applied = match created {
             Ok(c) => {
-                applications::apply(&state, &ctx, &id, &ApplyBody { candidate_id: c.id }).await
+                applications::apply(&p.state, &ctx, &p.id, &ApplyBody { candidate_id: c.id }).await
             }
             Err(e) => Err(e),
         };
         ("new", applied)
     } else {
         let applied = applications::apply(
-            &state,
+            &p.state,
             &ctx,
-            &id,
+            &p.id,
             &ApplyBody {
-                candidate_id: form.get("candidate_id").to_owned(),
+                candidate_id: p.form.get("candidate_id").to_owned(),
             },
         )
         .await;
         ("existing", applied)
     };
     match result {
-        Ok(app) => Ok(see_other(&format!("/orgs/{slug}/applications/{}", app.id))),
-        Err(e) => {
-            let refused = FormState(Some(Refused::of(which, form, e)?));
-            let html = page(&state, &user, &slug, &id, refused.clone()).await?;
-            Ok(refused_page(&refused, html))
-        }
+        Ok(app) => Ok(see_other(&p.url(&format!("applications/{}", app.id)))),
+        Err(e) => refused(p, which, e).await,
     }
 }
 
 /// `POST /orgs/{org}/applications/{id}/move`: moves an application to `stage`, then back to
 /// the page the form was on.
-async fn move_stage(
-    State(state): State<AppState>,
-    user: SignedIn,
-    Path((slug, id)): Path<(String, String)>,
-    body: Bytes,
-) -> Result<Response, WebError> {
-    let form = Form::parse(&body);
-    let ctx = authorize(
-        &state,
-        &user,
-        &slug,
-        Action::ApplicationMove,
-        Object::Application(&id),
-    )
-    .await?;
+async fn move_stage(p: Posted) -> Result<Response, WebError> {
+    let ctx = p
+        .authorize(Action::ApplicationMove, Object::Application(&p.id))
+        .await?;
     let moved = applications::move_stage(
-        &state,
+        &p.state,
         &ctx,
-        &id,
+        &p.id,
         &MoveBody {
-            stage: form.get("stage").to_owned(),
+            stage: p.form.get("stage").to_owned(),
         },
     )
     .await?;
     Ok(see_other(&back_to(
-        &form,
-        &slug,
-        format!("/orgs/{slug}/requisitions/{}", moved.requisition_id),
+        &p.form,
+        &p.slug,
+        p.url(&format!("requisitions/{}", moved.requisition_id)),
     )))
 }
 
@@ -609,108 +588,56 @@ const TEAM_ROLES: [Role; 4] = [
 const LOAD_WINDOW_MS: i64 = 14 * 86_400_000;
 
 /// A requisition form refused: the page again with the problem by its field.
-async fn refused(
-    state: &AppState,
-    user: &SignedIn,
-    slug: &str,
-    id: &str,
-    form: &'static str,
-    values: Form,
-    error: WebError,
-) -> Result<Response, WebError> {
-    let refused = FormState(Some(Refused::of(form, values, error)?));
-    let html = page(state, user, slug, id, refused.clone()).await?;
+async fn refused(p: Posted, form: &'static str, error: WebError) -> Result<Response, WebError> {
+    let refused = refusal(form, p.form, error)?;
+    let html = page(&p.state, &p.user, &p.slug, &p.id, refused.clone()).await?;
     Ok(refused_page(&refused, html))
 }
 
 /// `POST /orgs/{org}/requisitions/{id}/edit`: changes the requisition's facts.
-async fn edit(
-    State(state): State<AppState>,
-    user: SignedIn,
-    Path((slug, id)): Path<(String, String)>,
-    body: Bytes,
-) -> Result<Response, WebError> {
-    let form = Form::parse(&body);
-    let ctx = authorize(
-        &state,
-        &user,
-        &slug,
-        Action::RequisitionEdit,
-        Object::Requisition(&id),
-    )
-    .await?;
-    match requisitions::edit(&state, &ctx, &id, &req_body(&form)).await {
-        Ok(_) => Ok(see_other(&format!("/orgs/{slug}/requisitions/{id}"))),
-        Err(e) => refused(&state, &user, &slug, &id, "edit", form, e).await,
+async fn edit(p: Posted) -> Result<Response, WebError> {
+    let ctx = p
+        .authorize(Action::RequisitionEdit, Object::Requisition(&p.id))
+        .await?;
+    match requisitions::edit(&p.state, &ctx, &p.id, &req_body(&p.form)).await {
+        Ok(_) => Ok(see_other(&p.url(&format!("requisitions/{}", p.id)))),
+        Err(e) => refused(p, "edit", e).await,
     }
 }
 
 /// `POST /orgs/{org}/requisitions/{id}/close`: closes the requisition.
-async fn close(
-    State(state): State<AppState>,
-    user: SignedIn,
-    Path((slug, id)): Path<(String, String)>,
-    body: Bytes,
-) -> Result<Response, WebError> {
-    let form = Form::parse(&body);
-    let ctx = authorize(
-        &state,
-        &user,
-        &slug,
-        Action::RequisitionClose,
-        Object::Requisition(&id),
-    )
-    .await?;
-    match requisitions::close(&state, &ctx, &id).await {
-        Ok(_) => Ok(see_other(&format!("/orgs/{slug}/requisitions/{id}"))),
-        Err(e) => refused(&state, &user, &slug, &id, "close", form, e).await,
+async fn close(p: Posted) -> Result<Response, WebError> {
+    let ctx = p
+        .authorize(Action::RequisitionClose, Object::Requisition(&p.id))
+        .await?;
+    match requisitions::close(&p.state, &ctx, &p.id).await {
+        Ok(_) => Ok(see_other(&p.url(&format!("requisitions/{}", p.id)))),
+        Err(e) => refused(p, "close", e).await,
     }
 }
 
 /// `POST /orgs/{org}/requisitions/{id}/team`: puts a member on the team (`user_id`, `role`).
-async fn add_to_team(
-    State(state): State<AppState>,
-    user: SignedIn,
-    Path((slug, id)): Path<(String, String)>,
-    body: Bytes,
-) -> Result<Response, WebError> {
-    let form = Form::parse(&body);
-    let ctx = authorize(
-        &state,
-        &user,
-        &slug,
-        Action::TeamManage,
-        Object::Requisition(&id),
-    )
-    .await?;
+async fn add_to_team(p: Posted) -> Result<Response, WebError> {
+    let ctx = p
+        .authorize(Action::TeamManage, Object::Requisition(&p.id))
+        .await?;
     let team = TeamBody {
-        user_id: form.get("user_id").to_owned(),
-        role: form.get("role").to_owned(),
+        user_id: p.form.get("user_id").to_owned(),
+        role: p.form.get("role").to_owned(),
     };
-    match requisitions::add_to_team(&state, &ctx, &id, &team).await {
-        Ok(_) => Ok(see_other(&format!("/orgs/{slug}/requisitions/{id}#team"))),
-        Err(e) => refused(&state, &user, &slug, &id, "team", form, e).await,
+    match requisitions::add_to_team(&p.state, &ctx, &p.id, &team).await {
+        Ok(_) => Ok(see_other(&p.url(&format!("requisitions/{}#team", p.id)))),
+        Err(e) => refused(p, "team", e).await,
     }
 }
 
 /// `POST /orgs/{org}/requisitions/{id}/team/{user}/remove`: takes a member off the team.
-async fn remove_from_team(
-    State(state): State<AppState>,
-    user: SignedIn,
-    Path((slug, id, member)): Path<(String, String, String)>,
-    body: Bytes,
-) -> Result<Response, WebError> {
-    let form = Form::parse(&body);
-    let ctx = authorize(
-        &state,
-        &user,
-        &slug,
-        Action::TeamManage,
-        Object::Requisition(&id),
-    )
-    .await?;
-    match requisitions::remove_from_team(&state, &ctx, &id, &member).await {
-        Ok(_) => Ok(see_other(&format!("/orgs/{slug}/requisitions/{id}#team"))),
-        Err(e) => refused(&state, &user, &slug, &id, "team", form, e).await,
+async fn remove_from_team(p: Posted) -> Result<Response, WebError> {
+    let ctx = p
+        .authorize(Action::TeamManage, Object::Requisition(&p.id))
+        .await?;
+    match requisitions::remove_from_team(&p.state, &ctx, &p.id, &p.member).await {
+        Ok(_) => Ok(see_other(&p.url(&format!("requisitions/{}#team", p.id)))),
+        Err(e) => refused(p, "team", e).await,
     }
 }

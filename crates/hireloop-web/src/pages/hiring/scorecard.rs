@@ -8,7 +8,6 @@ use std::collections::BTreeMap;
 
 use askama::Template;
 use axum::Router;
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
@@ -20,7 +19,7 @@ use hireloop_hiring::scorecard::{
 };
 use hireloop_store::{InterviewStatus, ScorecardRecord};
 
-use super::{Form, OrgBar, chrome, see_other};
+use super::{Form, OrgBar, Posted, chrome, see_other};
 use crate::auth::SignedIn;
 use crate::error::WebError;
 use crate::hiring::authz::{Ctx, Object, authorize};
@@ -434,23 +433,17 @@ async fn show(
 }
 
 /// `POST`: `action=save` keeps a draft; `action=submit` checks and submits.
-async fn save(
-    State(state): State<AppState>,
-    user: SignedIn,
-    Path((slug, id)): Path<(String, String)>,
-    body: Bytes,
-) -> Result<Response, WebError> {
-    let form = Form::parse(&body);
-    let loaded = load(&state, &user, &slug, &id).await?;
-    let typed = Typed::of_form(&form, &loaded.dims);
+async fn save(p: Posted) -> Result<Response, WebError> {
+    let loaded = load(&p.state, &p.user, &p.slug, &p.id).await?;
+    let typed = Typed::of_form(&p.form, &loaded.dims);
     let (input, mut problems) = typed.input();
-    let here = format!("/orgs/{slug}/interviews/{id}/scorecard");
-    if form.get("action") != "submit" {
-        match scorecards::save_draft(&state, &loaded.ctx, &id, &input).await {
+    let here = p.url(&format!("interviews/{}/scorecard", p.id));
+    if p.form.get("action") != "submit" {
+        match scorecards::save_draft(&p.state, &loaded.ctx, &p.id, &input).await {
             Ok(_) => return Ok(see_other(&format!("{here}#saved"))),
             Err(WebError::BadInput { field, message }) => {
                 problems.push(Problem { field, message });
-                let html = render_page(&user, &id, loaded, &typed, &problems, None)?;
+                let html = render_page(&p.user, &p.id, loaded, &typed, &problems, None)?;
                 return Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response());
             }
             Err(e) => return Err(e),
@@ -461,15 +454,14 @@ async fn save(
         problems.extend(found);
     }
     if problems.is_empty() {
-        match scorecards::submit(&state, &loaded.ctx, &id, &input).await {
+        match scorecards::submit(&p.state, &loaded.ctx, &p.id, &input).await {
             Ok(_) => {
-                return Ok(see_other(&format!(
-                    "/orgs/{slug}/applications/{}",
-                    loaded.application_id
-                )));
+                return Ok(see_other(
+                    &p.url(&format!("applications/{}", loaded.application_id)),
+                ));
             }
             Err(WebError::BadInput { message, .. } | WebError::Conflict(message)) => {
-                let html = render_page(&user, &id, loaded, &typed, &[], Some(message))?;
+                let html = render_page(&p.user, &p.id, loaded, &typed, &[], Some(message))?;
                 return Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response());
             }
             Err(e) => return Err(e),
@@ -478,7 +470,7 @@ async fn save(
     // Keep what was typed as the draft, so leaving the page loses nothing; a draft the store
     // refuses (too long) is reported with the rest.
     let loaded = if loaded.own.as_ref().is_none_or(|o| o.submitted_ms.is_none()) {
-        match scorecards::save_draft(&state, &loaded.ctx, &id, &input).await {
+        match scorecards::save_draft(&p.state, &loaded.ctx, &p.id, &input).await {
             Ok(record) => Loaded {
                 own: Some(record),
                 ..loaded
@@ -492,6 +484,6 @@ async fn save(
     } else {
         loaded
     };
-    let html = render_page(&user, &id, loaded, &typed, &problems, None)?;
+    let html = render_page(&p.user, &p.id, loaded, &typed, &problems, None)?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
 }
