@@ -937,6 +937,19 @@ async fn scorecards_draft_then_submit_once_and_overdue_ones_are_found() {
         assert_eq!(all.len(), 2);
         let own = all.iter().find(|c| c.interviewer_id == w.iv1).unwrap();
         assert_eq!(own.recommendation.as_deref(), Some("hire"));
+        // Many applications at once give the same cards as one at a time, and only one's own.
+        let (_, other) = w.applicant("Hal", "hal@example.com", "onsite").await;
+        let mine = s
+            .own_scorecards(&w.org, &w.iv1, &[app.id.clone(), other.id.clone()])
+            .await
+            .unwrap();
+        assert_eq!(mine, vec![own.clone()]);
+        assert!(
+            s.own_scorecards(&w.org, &w.iv1, &[])
+                .await
+                .unwrap()
+                .is_empty()
+        );
         assert_eq!(own.ratings, json!({ "product_sense": 3, "execution": 4 }));
         assert!(
             actions(s, &w.org)
@@ -1137,6 +1150,12 @@ async fn another_organisations_ids_find_nothing() {
                 .await
                 .unwrap()
                 .is_none()
+        );
+        assert!(
+            s.own_scorecards(&b, &w.iv1, std::slice::from_ref(&app.id))
+                .await
+                .unwrap()
+                .is_empty()
         );
         assert!(
             s.overdue_scorecards(&b, i64::MAX, 10)
@@ -1342,6 +1361,51 @@ async fn the_audit_chain_verifies_and_tampering_is_found() {
             ),
         )
         .await;
+        w.intact().await;
+
+        // Resumed from an entry verified before: only what came after is read, and the count
+        // carries on; an entry edited after the anchor is found, and so is a changed anchor.
+        let anchor = entries[5].clone();
+        let (status, last) = s
+            .verify_audit_from(&w.org, Some((&anchor, 6)))
+            .await
+            .unwrap();
+        assert!(
+            matches!(status, ChainStatus::Intact { count: 10, .. }),
+            "{status:?}"
+        );
+        assert_eq!(last.map(|e| e.seq), Some(10));
+        exec(
+            &w.raw,
+            &format!(
+                "UPDATE audit_log SET actor = 'someone' WHERE org_id = '{}' AND seq = 8",
+                w.org
+            ),
+        )
+        .await;
+        let (status, last) = s
+            .verify_audit_from(&w.org, Some((&anchor, 6)))
+            .await
+            .unwrap();
+        assert!(
+            matches!(&status, ChainStatus::Broken(b) if b.seq == 8),
+            "{status:?}"
+        );
+        assert!(last.is_none());
+        exec(
+            &w.raw,
+            &format!(
+                "UPDATE audit_log SET actor = '{}' WHERE org_id = '{}' AND seq = 8",
+                entries[7].actor, w.org
+            ),
+        )
+        .await;
+        let mut changed = anchor.clone();
+        changed.hash = "0".repeat(64);
+        assert!(matches!(
+            s.verify_audit_from(&w.org, Some((&changed, 6))).await.unwrap().0,
+            ChainStatus::Broken(b) if b.seq == 6
+        ));
         w.intact().await;
 
         // A removed entry in the middle, and one cut off the end.

@@ -61,6 +61,7 @@ struct Inner {
     grading: tokio::sync::Semaphore,
     plans: std::sync::Mutex<std::collections::HashMap<String, Arc<hireloop_practice::LoopPlan>>>,
     reports: crate::hiring::cache::ReportCache,
+    verified_chains: crate::hiring::cache::VerifiedChains,
 }
 
 /// Parsed plans kept per process; past this many the cache starts afresh (plans are cheap to
@@ -127,6 +128,7 @@ impl AppState {
             grading: tokio::sync::Semaphore::new(settings.grading_slots.max(1)),
             plans: std::sync::Mutex::new(std::collections::HashMap::new()),
             reports: crate::hiring::cache::ReportCache::default(),
+            verified_chains: crate::hiring::cache::VerifiedChains::default(),
             settings,
         }))
     }
@@ -188,6 +190,12 @@ impl AppState {
     /// [`ReportCache`](crate::hiring::cache::ReportCache)).
     pub fn reports(&self) -> &crate::hiring::cache::ReportCache {
         &self.0.reports
+    }
+
+    /// Where each organisation's audit chain was last found intact (see
+    /// [`VerifiedChains`](crate::hiring::cache::VerifiedChains)).
+    pub fn verified_chains(&self) -> &crate::hiring::cache::VerifiedChains {
+        &self.0.verified_chains
     }
 
     /// The metrics in Prometheus text format.

@@ -1,6 +1,6 @@
 //! Reading and verifying an organisation's audit chain.
 
-use hireloop_hiring::audit::{ChainBreak, Entry, Verified, verify, verify_after};
+use hireloop_hiring::audit::{BreakReason, ChainBreak, Entry, Verified, verify, verify_after};
 use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -102,6 +102,19 @@ impl Store {
     /// Verifies the organisation's whole chain, a page at a time (each page anchored on the last
     /// entry of the one before), and checks that it ends at the recorded head.
     pub async fn verify_audit(&self, org_id: &str) -> Result<ChainStatus, StoreError> {
+        Ok(self.verify_audit_from(org_id, None).await?.0)
+    }
+
+    /// [`Store::verify_audit`] resumed after `from`: an entry this caller verified before, with
+    /// the number of entries up to and including it. Only the entries appended since are read
+    /// and checked (and `from` itself must still be in the log with the same hash), so a page
+    /// that shows the chain's state costs the new entries, not the whole history. Also returns
+    /// the last entry checked, to resume from next time.
+    pub async fn verify_audit_from(
+        &self,
+        org_id: &str,
+        from: Option<(&Entry, u64)>,
+    ) -> Result<(ChainStatus, Option<Entry>), StoreError> {
         let head = sqlx::query("SELECT seq, hash FROM audit_heads WHERE org_id = $1")
             .bind(org_id)
             .fetch_optional(self.pool())
@@ -118,6 +131,28 @@ impl Store {
             count: 0,
             head: hireloop_hiring::audit::GENESIS.to_owned(),
         };
+        if let Some((entry, count)) = from {
+            let stored = self
+                .audit(org_id, entry.seq.saturating_sub(1), 1)
+                .await?
+                .into_iter()
+                .next();
+            if stored
+                .as_ref()
+                .is_none_or(|e| e.seq != entry.seq || e.hash != entry.hash)
+            {
+                let broken = ChainBreak {
+                    seq: entry.seq,
+                    reason: BreakReason::HashMismatch,
+                };
+                return Ok((ChainStatus::Broken(broken), None));
+            }
+            checked = Verified {
+                count,
+                head: entry.hash.clone(),
+            };
+            anchor = Some(entry.clone());
+        }
         loop {
             let after = anchor.as_ref().map_or(0, |a| a.seq);
             let page = self.audit(org_id, after, VERIFY_PAGE).await?;
@@ -133,20 +168,22 @@ impl Store {
                     checked.count += v.count;
                     checked.head = v.head;
                 }
-                Err(broken) => return Ok(ChainStatus::Broken(broken)),
+                Err(broken) => return Ok((ChainStatus::Broken(broken), None)),
             }
             anchor = Some(last);
         }
         let found_seq = anchor.as_ref().map_or(0, |a| a.seq);
         if found_seq != recorded_seq || checked.head != recorded_hash {
-            return Ok(ChainStatus::HeadMismatch {
+            let status = ChainStatus::HeadMismatch {
                 recorded_seq,
                 found_seq,
-            });
+            };
+            return Ok((status, None));
         }
-        Ok(ChainStatus::Intact {
+        let status = ChainStatus::Intact {
             count: checked.count,
             head: checked.head,
-        })
+        };
+        Ok((status, anchor))
     }
 }

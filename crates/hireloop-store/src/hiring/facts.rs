@@ -46,7 +46,7 @@ pub struct CandidateName {
 }
 
 /// `$first, $first+1, …` for `n` arguments.
-fn placeholders(first: usize, n: usize) -> String {
+pub(super) fn placeholders(first: usize, n: usize) -> String {
     (first..first + n)
         .map(|i| format!("${i}"))
         .collect::<Vec<_>>()

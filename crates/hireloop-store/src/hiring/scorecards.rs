@@ -245,6 +245,41 @@ impl Store {
         Ok(row.as_ref().map(scorecard_from).transpose()?)
     }
 
+    /// One interviewer's scorecards on any of the applications (drafts included), oldest first
+    /// within each round — what a home page listing many of their interviews needs, in one
+    /// query per 500 applications instead of one per interview.
+    pub async fn own_scorecards(
+        &self,
+        org_id: &str,
+        interviewer_id: &str,
+        application_ids: &[String],
+    ) -> Result<Vec<ScorecardRecord>, StoreError> {
+        let mut out = Vec::new();
+        for chunk in application_ids.chunks(500) {
+            let list = super::facts::placeholders(3, chunk.len());
+            // The SQL is this crate's own text; every value in it is a bound argument.
+            let sql = format!(
+                concat!(
+                    "SELECT ",
+                    columns!(),
+                    " FROM scorecards s WHERE s.org_id = $1 AND s.interviewer_id = $2 \
+                     AND s.application_id IN ({}) ORDER BY s.application_id, s.round_id, s.id"
+                ),
+                list
+            );
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(org_id)
+                .bind(interviewer_id);
+            for id in chunk {
+                query = query.bind(id);
+            }
+            for row in query.fetch_all(self.pool()).await? {
+                out.push(scorecard_from(&row)?);
+            }
+        }
+        Ok(out)
+    }
+
     /// Up to `limit` unsubmitted scorecards of the organisation past due at `now_ms`, the
     /// latest first (ordered by `hireloop_hiring::scorecard::overdue`), from the partial index
     /// of unsubmitted scorecards by due time.

@@ -122,6 +122,38 @@ impl ReportCache {
     }
 }
 
+/// Where this process last found each organisation's audit chain intact: the last entry it
+/// checked and how many entries that made. A page showing the chain's state resumes from there
+/// and checks only what was appended since (see
+/// [`Store::verify_audit_from`](hireloop_store::Store::verify_audit_from)); the full check
+/// stays with `GET /api/orgs/{org}/audit/verify`.
+#[derive(Debug, Default)]
+pub struct VerifiedChains {
+    inner: Mutex<HashMap<String, (hireloop_hiring::audit::Entry, u64)>>,
+}
+
+impl VerifiedChains {
+    /// Where the organisation's chain was last found intact.
+    pub fn get(&self, org_id: &str) -> Option<(hireloop_hiring::audit::Entry, u64)> {
+        self.inner.lock().ok()?.get(org_id).cloned()
+    }
+
+    /// Records that the chain was intact through `last`, `count` entries in all.
+    pub fn put(&self, org_id: &str, last: hireloop_hiring::audit::Entry, count: u64) {
+        if let Ok(mut inner) = self.inner.lock() {
+            // One entry per organisation: bounded by the organisations this process serves.
+            inner.insert(org_id.to_owned(), (last, count));
+        }
+    }
+
+    /// Forgets the organisation's chain (it did not verify): the next check starts over.
+    pub fn forget(&self, org_id: &str) {
+        if let Ok(mut inner) = self.inner.lock() {
+            inner.remove(org_id);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -89,6 +89,24 @@ pub async fn verify(state: &AppState, ctx: &Ctx) -> Result<ChainStatus, WebError
     Ok(state.store().verify_audit(ctx.org_id()).await?)
 }
 
+/// The chain's state as a page shows it: resumed from where this process last found it intact,
+/// checking only the entries appended since (a page view must not re-read a history of hundreds
+/// of thousands of entries); [`verify`] checks the whole chain.
+pub async fn verify_since_last(state: &AppState, ctx: &Ctx) -> Result<ChainStatus, WebError> {
+    let chains = state.verified_chains();
+    let memo = chains.get(ctx.org_id());
+    let (status, last) = state
+        .store()
+        .verify_audit_from(ctx.org_id(), memo.as_ref().map(|(e, n)| (e, *n)))
+        .await?;
+    match (&status, last) {
+        (ChainStatus::Intact { count, .. }, Some(last)) => chains.put(ctx.org_id(), last, *count),
+        (ChainStatus::Intact { .. }, None) => {}
+        _ => chains.forget(ctx.org_id()),
+    }
+    Ok(status)
+}
+
 /// Registers a webhook.
 pub async fn create_webhook(
     state: &AppState,

@@ -73,7 +73,7 @@ async fn show(
 ) -> Result<Response, WebError> {
     let ctx = authorize(&state, &user, &slug, Action::AuditView, Object::None).await?;
     let status = if ctx.may(Action::AuditVerify) {
-        Some(records::verify(&state, &ctx).await?)
+        Some(records::verify_since_last(&state, &ctx).await?)
     } else {
         None
     };

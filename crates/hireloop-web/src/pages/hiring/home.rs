@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use hireloop_core::pipeline::Plan;
 use hireloop_hiring::roles::{self, Action, Relation};
-use hireloop_store::{InterviewStatus, Requisition};
+use hireloop_store::{Interview, InterviewStatus, Requisition, ScorecardRecord};
 
 use super::{FormState, OrgBar, Posted, chrome, refusal, refused_page, req_facts, see_other};
 use crate::auth::SignedIn;
@@ -100,6 +100,8 @@ struct OrgPage {
     title: String,
     bar: OrgBar,
     upcoming: Vec<InterviewRow>,
+    /// Upcoming interviews beyond those listed.
+    more_upcoming: usize,
     overdue: Vec<InterviewRow>,
     reqs: Vec<ReqRow>,
     all_reqs: bool,
@@ -107,6 +109,9 @@ struct OrgPage {
     /// The new requisition form, for those who may open one.
     rf: Option<super::requisition::ReqFields>,
 }
+
+/// Upcoming interviews listed on the home page; the rest are counted.
+const UPCOMING_SHOWN: usize = 20;
 
 /// One of my interviews.
 struct InterviewRow {
@@ -221,35 +226,58 @@ async fn org_page(
     let mine = store
         .interviews_for(&org.id, &member.user_id, now - 90 * day, now + 60 * day)
         .await?;
-    let mut reqs = Reqs::default();
-    let mut names: HashMap<String, String> = HashMap::new();
-    let mut upcoming = Vec::new();
-    let mut overdue = Vec::new();
-    for interview in mine
+    let live: Vec<&Interview> = mine
         .iter()
         .filter(|i| i.status != InterviewStatus::Cancelled)
+        .collect();
+    // My scorecards on those applications in one query; the newest seat of a round wins, as
+    // for one interview.
+    let mut app_ids: Vec<String> = live.iter().map(|i| i.application_id.clone()).collect();
+    app_ids.sort();
+    app_ids.dedup();
+    let mut cards: HashMap<(String, String), ScorecardRecord> = HashMap::new();
+    for card in store
+        .own_scorecards(&org.id, &member.user_id, &app_ids)
+        .await?
     {
-        let own = store
-            .own_scorecard(
-                &org.id,
-                &interview.application_id,
-                &interview.round_id,
-                &member.user_id,
-            )
-            .await?;
-        let submitted = own.as_ref().is_some_and(|c| c.submitted_ms.is_some());
-        let due = own.as_ref().map_or(
+        cards.insert((card.application_id.clone(), card.round_id.clone()), card);
+    }
+
+    // Which interviews the page lists: the next few upcoming ones (the rest counted), and every
+    // past one whose card is overdue. A past interview whose card is in or not yet due is on
+    // neither list and costs nothing more (an interviewer has hundreds a season).
+    let mut listed: Vec<(&Interview, Option<&ScorecardRecord>, i64)> = Vec::new();
+    let mut more_upcoming = 0usize;
+    let mut shown_upcoming = 0usize;
+    for interview in live {
+        let own = cards.get(&(interview.application_id.clone(), interview.round_id.clone()));
+        let submitted = own.is_some_and(|c| c.submitted_ms.is_some());
+        let due = own.map_or(
             hireloop_hiring::scorecard::due_ms(
                 interview.ends_ms,
                 hireloop_hiring::scorecard::DEFAULT_GRACE_MS,
             ),
             |c| c.due_ms,
         );
-        // A past interview whose card is in or not yet due is on neither list: skip it before
-        // reading its application, candidate and gate (an interviewer has hundreds a season).
-        if interview.starts_ms < now && (submitted || now <= due) {
+        if interview.starts_ms >= now {
+            if shown_upcoming == UPCOMING_SHOWN {
+                more_upcoming += 1;
+                continue;
+            }
+            shown_upcoming += 1;
+        } else if submitted || now <= due {
             continue;
         }
+        listed.push((interview, own, due));
+    }
+
+    let mut reqs = Reqs::default();
+    // The candidate as this viewer may see them (blinded when the rules say so), through the
+    // same gate as the application page, once per application.
+    let mut seen: HashMap<String, (String, Option<String>)> = HashMap::new();
+    let mut upcoming = Vec::new();
+    let mut overdue = Vec::new();
+    for (interview, own, due) in listed {
         let app = store
             .application(&org.id, &interview.application_id)
             .await?;
@@ -259,12 +287,10 @@ async fn org_page(
             .and_then(|p| p.round(&interview.round_id))
             .map_or_else(|| interview.round_id.clone(), |(_, r)| r.name.clone());
         let req_title = req.title.clone();
-        // The candidate as this viewer may see them (blinded when the rules say so), through
-        // the same gate as the application page.
-        let (candidate, application) = match names.get(&app.id) {
-            Some(n) => (n.clone(), Some(app.id.clone())),
+        let (candidate, application) = match seen.get(&app.id) {
+            Some(known) => known.clone(),
             None => {
-                match authorize(
+                let known = match authorize(
                     state,
                     user,
                     slug,
@@ -274,13 +300,18 @@ async fn org_page(
                 .await
                 {
                     Ok(ctx) => {
-                        let c = candidates::get(state, &ctx, &app.candidate_id).await?;
-                        names.insert(app.id.clone(), c.name.clone());
-                        (c.name, Some(app.id.clone()))
+                        let ids = [app.candidate_id.clone()];
+                        let name = candidates::names(state, &ctx, &ids)
+                            .await?
+                            .remove(&app.candidate_id)
+                            .unwrap_or_else(|| "a candidate".to_owned());
+                        (name, Some(app.id.clone()))
                     }
                     Err(WebError::Denied(_)) => ("a candidate".to_owned(), None),
                     Err(e) => return Err(e),
-                }
+                };
+                seen.insert(app.id.clone(), known.clone());
+                known
             }
         };
         let row = InterviewRow {
@@ -291,7 +322,7 @@ async fn org_page(
             application,
             scorecard: format!("/orgs/{slug}/interviews/{}/scorecard", interview.id),
             ics: format!("/api/orgs/{slug}/interviews/{}/calendar.ics", interview.id),
-            card: match &own {
+            card: match own {
                 Some(c) if c.submitted_ms.is_some() => "submitted",
                 Some(c) if c.saved_ms.is_some() => "draft saved",
                 _ => "not started",
@@ -300,7 +331,7 @@ async fn org_page(
         };
         if interview.starts_ms >= now {
             upcoming.push(row);
-        } else if !submitted && now > due {
+        } else {
             overdue.push(row);
         }
     }
@@ -354,6 +385,7 @@ async fn org_page(
         title: org.name.clone(),
         bar,
         upcoming,
+        more_upcoming,
         overdue,
         reqs: rows,
         all_reqs,
