@@ -363,6 +363,36 @@ impl Store {
         .await
     }
 
+    /// The applications of the organisation among `ids` (others are left out), in no set
+    /// order: one query per 500 ids, for pages that list many.
+    pub async fn applications_by_id(
+        &self,
+        org_id: &str,
+        ids: &[String],
+    ) -> Result<Vec<Application>, StoreError> {
+        let mut out = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(500) {
+            let list = super::facts::placeholders(2, chunk.len());
+            // The SQL is this crate's own text; every value in it is a bound argument.
+            let sql = format!(
+                concat!(
+                    "SELECT ",
+                    columns!(),
+                    " FROM applications a WHERE a.org_id = $1 AND a.id IN ({})"
+                ),
+                list
+            );
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(org_id);
+            for id in chunk {
+                query = query.bind(id);
+            }
+            for row in query.fetch_all(self.pool()).await? {
+                out.push(application_from(&row)?);
+            }
+        }
+        Ok(out)
+    }
+
     /// A requisition's applications, newest first, optionally in one stage and/or with one
     /// status; served by the `(requisition_id, stage_id, id)` and `(requisition_id, status, id)`
     /// indexes.

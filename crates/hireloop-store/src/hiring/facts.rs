@@ -150,6 +150,41 @@ impl Store {
         Ok(row.is_some())
     }
 
+    /// The requisitions a member relates to, in two queries: those whose hiring team they are
+    /// on, and those with an application on whose panel (of an interview not cancelled) they
+    /// sit — what listing "my requisitions" needs, where asking per requisition would walk the
+    /// member's panel seats once for each.
+    pub async fn requisition_relations(
+        &self,
+        org_id: &str,
+        user_id: &str,
+    ) -> Result<(HashSet<String>, HashSet<String>), StoreError> {
+        let team = sqlx::query(
+            "SELECT t.requisition_id FROM hiring_team t JOIN requisitions r              ON r.id = t.requisition_id WHERE t.user_id = $1 AND r.org_id = $2",
+        )
+        .bind(user_id)
+        .bind(org_id)
+        .fetch_all(self.pool())
+        .await?
+        .iter()
+        .map(|r| r.try_get("requisition_id"))
+        .collect::<Result<HashSet<String>, _>>()?;
+        let assigned = sqlx::query(
+            "SELECT DISTINCT a.requisition_id FROM interview_panel p \
+             CROSS JOIN interviews i CROSS JOIN applications a \
+             WHERE p.user_id = $1 AND i.id = p.interview_id AND i.org_id = $2 \
+               AND i.status <> 'cancelled' AND a.id = i.application_id",
+        )
+        .bind(user_id)
+        .bind(org_id)
+        .fetch_all(self.pool())
+        .await?
+        .iter()
+        .map(|r| r.try_get("requisition_id"))
+        .collect::<Result<HashSet<String>, _>>()?;
+        Ok((team, assigned))
+    }
+
     /// Whether the member sits on a panel (of an interview not cancelled) of the application —
     /// one indexed lookup rather than every interview of the application with its panel.
     pub async fn on_panel_of(

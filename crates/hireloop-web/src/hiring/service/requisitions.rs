@@ -1,6 +1,6 @@
 //! Requisitions and their hiring teams.
 
-use hireloop_hiring::roles::{self, Action, Role, Scope};
+use hireloop_hiring::roles::{self, Action, Relation, Role, Scope};
 use hireloop_store::InterviewerLoad;
 use hireloop_store::{NewRequisition, Page, Paged, Requisition, RequisitionSummary, TeamMember};
 use serde::{Deserialize, Serialize};
@@ -8,7 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::{PageQuery, level, required_text};
 use crate::error::WebError;
-use crate::hiring::authz::{self, Ctx, Object};
+use crate::hiring::authz::Ctx;
 use crate::state::AppState;
 
 /// A requisition as created or edited.
@@ -223,7 +223,11 @@ pub async fn list(
             .requisitions(ctx.org_id(), q.include_closed, &page)
             .await?);
     }
-    // Walk the organisation's requisitions in key order and keep those the gate would open.
+    // Walk the organisation's requisitions in key order and keep those the gate would open,
+    // with the caller's relations to every requisition read once up front.
+    let (team, assigned) = store
+        .requisition_relations(ctx.org_id(), ctx.user())
+        .await?;
     let want = usize::try_from(page.limit).unwrap_or(usize::MAX);
     let mut items: Vec<RequisitionSummary> = Vec::new();
     let mut cursor = page.after.clone();
@@ -240,13 +244,17 @@ pub async fn list(
             .await?;
         let mut rest = batch.items.into_iter();
         for summary in rest.by_ref() {
-            let relations = authz::relations(
-                state,
-                ctx.org_id(),
-                ctx.user(),
-                Object::Requisition(&summary.requisition.id),
-            )
-            .await?;
+            let id = &summary.requisition.id;
+            let mut relations = Vec::new();
+            if team.contains(id) {
+                relations.push(Relation::HiringTeam);
+            }
+            if assigned.contains(id) {
+                relations.push(Relation::Assigned);
+            }
+            if relations.is_empty() {
+                relations.push(Relation::None);
+            }
             if roles::decide_any(ctx.role(), Action::RequisitionView, &relations).is_allowed() {
                 items.push(summary);
                 if items.len() == want {

@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use hireloop_core::pipeline::Plan;
 use hireloop_hiring::roles::Action;
+use hireloop_store::Application;
 
 use super::{Names, OrgBar, chrome, fmt_late};
 use crate::auth::SignedIn;
@@ -57,17 +58,39 @@ async fn show(
     let ctx = authorize(&state, &user, &slug, Action::ReportView, Object::None).await?;
     let overdue = scorecards::overdue(&state, &ctx).await?;
     let store = state.store();
-    let mut names = Names::default();
-    // Per application: the candidate as this viewer may see them, the requisition's title and
-    // its plan (for round names) — looked up once each.
-    let mut apps: HashMap<String, (String, String, Option<Plan>)> = HashMap::new();
-    let mut rows = Vec::new();
-    for o in overdue {
-        if !apps.contains_key(&o.application_id) {
-            let app = store.application(ctx.org_id(), &o.application_id).await?;
+    // Every application, requisition and candidate name the list needs, read once each and in
+    // sets: the list holds up to 500 rows.
+    let mut app_ids: Vec<String> = overdue.iter().map(|o| o.application_id.clone()).collect();
+    app_ids.sort();
+    app_ids.dedup();
+    let apps: HashMap<String, Application> = store
+        .applications_by_id(ctx.org_id(), &app_ids)
+        .await?
+        .into_iter()
+        .map(|a| (a.id.clone(), a))
+        .collect();
+    let mut reqs: HashMap<String, (String, Option<Plan>)> = HashMap::new();
+    for app in apps.values() {
+        if !reqs.contains_key(&app.requisition_id) {
             let req = store.requisition(ctx.org_id(), &app.requisition_id).await?;
-            // The same gate as the application page decides whether the name is blinded.
-            let candidate = match authorize(
+            let plan = plan_of(&state, &req, None).ok();
+            reqs.insert(req.id.clone(), (req.title, plan));
+        }
+    }
+    // The candidates as this viewer may see them: at once for a role that sees every
+    // candidate of the organisation, else through the gate one application at a time.
+    let mut candidate_of: HashMap<String, String> = HashMap::new();
+    if ctx.may(Action::CandidateView) {
+        let ids: Vec<String> = apps.values().map(|a| a.candidate_id.clone()).collect();
+        let names = candidates::names(&state, &ctx, &ids).await?;
+        for app in apps.values() {
+            if let Some(n) = names.get(&app.candidate_id) {
+                candidate_of.insert(app.id.clone(), n.clone());
+            }
+        }
+    } else {
+        for app in apps.values() {
+            let name = match authorize(
                 &state,
                 &user,
                 &slug,
@@ -77,18 +100,27 @@ async fn show(
             .await
             {
                 Ok(c) => candidates::get(&state, &c, &app.candidate_id).await?.name,
-                Err(WebError::Denied(_)) => "a candidate".to_owned(),
+                Err(WebError::Denied(_)) => continue,
                 Err(e) => return Err(e),
             };
-            let plan = plan_of(&state, &req, None).ok();
-            apps.insert(app.id.clone(), (candidate, req.title, plan));
+            candidate_of.insert(app.id.clone(), name);
         }
-        let Some((candidate, requisition, plan)) = apps.get(&o.application_id) else {
+    }
+    let mut names = Names::default();
+    let mut rows = Vec::new();
+    for o in overdue {
+        let Some(app) = apps.get(&o.application_id) else {
+            continue;
+        };
+        let Some((requisition, plan)) = reqs.get(&app.requisition_id) else {
             continue;
         };
         rows.push(Row {
             interviewer: names.of(&state, &o.interviewer_id).await?,
-            candidate: candidate.clone(),
+            candidate: candidate_of
+                .get(&app.id)
+                .cloned()
+                .unwrap_or_else(|| "a candidate".to_owned()),
             requisition: requisition.clone(),
             round: plan
                 .as_ref()
