@@ -634,8 +634,13 @@ proptest! {
         };
         let (fifo, prio) = (run(PolicyKind::Fifo), run(PolicyKind::Priority));
         prop_assert_eq!(fifo.classes[0].arrivals, prio.classes[0].arrivals);
+        // Priority here does not preempt: a high-value order that arrives while every server
+        // is busy waits for the next one to free, whatever the policy, and the two runs' sample
+        // paths differ once their orders interleave differently. So the bound allows the mean
+        // time until a server frees (one over the capacity) on top of FIFO's p99.
         if let (Some(f), Some(p)) = (fifo.classes[0].wait.p99, prio.classes[0].wait.p99) {
-            prop_assert!(p <= f, "priority p99 {} > fifo p99 {}", p, f);
+            let slack = 1.0 / sc.service.capacity();
+            prop_assert!(p <= f + slack, "priority p99 {} > fifo p99 {} + {}", p, f, slack);
         }
         prop_assert!(prio.classes[0].served >= fifo.classes[0].served);
     }
