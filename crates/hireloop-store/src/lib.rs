@@ -76,9 +76,13 @@ impl Backend {
 /// Runs on every new SQLite connection. WAL lets readers proceed while one writer commits;
 /// `synchronous = FULL` syncs the log on every commit, so a write the server acknowledged
 /// survives a killed process and a power cut; the busy timeout makes a writer wait for the lock
-/// instead of failing when another connection holds it.
+/// instead of failing when another connection holds it. A hiring organisation's working set
+/// (interviews, panels, scorecards of a season) is tens of megabytes: each connection keeps up to
+/// 32 MiB of pages (the default is 2 MiB), and reads go through a memory map of up to 256 MiB
+/// shared by all connections instead of a copy per page read.
 const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-     PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;";
+     PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA cache_size = -32768; \
+     PRAGMA mmap_size = 268435456;";
 
 /// The connection settings of a [`Store`].
 #[derive(Debug, Clone)]

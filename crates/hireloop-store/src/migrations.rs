@@ -23,6 +23,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "instance secrets",
         include_str!("../migrations/sqlite/0003_instance_secrets.sql"),
     ),
+    (
+        4,
+        "calendar index",
+        include_str!("../migrations/sqlite/0004_calendar_index.sql"),
+    ),
 ];
 
 /// (version, description, SQL) for PostgreSQL.
@@ -41,6 +46,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         3,
         "instance secrets",
         include_str!("../migrations/postgres/0003_instance_secrets.sql"),
+    ),
+    (
+        4,
+        "calendar index",
+        include_str!("../migrations/postgres/0004_calendar_index.sql"),
     ),
 ];
 

@@ -431,7 +431,7 @@ async fn data_survives_reopening_and_migrations_run_once() {
         store.close().await;
         let reopened = Store::open(&url).await.unwrap();
         reopened.migrate().await.unwrap();
-        assert_eq!(reopened.migrations().len(), 3);
+        assert_eq!(reopened.migrations().len(), 4);
         let a = reopened.answer(&ada, &l.id, "r1/1").await.unwrap().unwrap();
         assert_eq!(a.draft, "kept");
         reopened.ping().await.unwrap();

@@ -19,7 +19,7 @@ use std::time::Instant;
 
 use hireloop_core::content::Content;
 use hireloop_hiring::roles::Role;
-use hireloop_store::{Store, StoreOptions};
+use hireloop_store::{ChainStatus, Store, StoreOptions};
 use hireloop_web::{AppState, Settings};
 
 mod common;
@@ -216,8 +216,15 @@ fn main() {
     let only = arg(&args, "--only");
     let pool = num(&args, "--max-connections", 8) as u32;
 
+    // `--db FILE` keeps the seeded database for a look afterwards (the file must not exist).
     let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("hiring.db").display());
+    let file = arg(&args, "--db").map_or_else(|| dir.path().join("hiring.db"), Into::into);
+    assert!(
+        !file.exists(),
+        "{} exists; the bench seeds a new database",
+        file.display()
+    );
+    let url = format!("sqlite://{}", file.display());
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -266,6 +273,17 @@ fn main() {
                 .collect::<Vec<_>>()
                 .join(", ")
         );
+        // The seeded chain must verify like one the server wrote, or the audit targets measure
+        // a broken log.
+        let org = store.org_by_slug(&seeded.slug).await.unwrap().unwrap();
+        let checked = Instant::now();
+        match store.verify_audit(&org.id).await.unwrap() {
+            ChainStatus::Intact { count, .. } => println!(
+                "audit chain intact: {count} entries verified in {:.1} s",
+                checked.elapsed().as_secs_f64()
+            ),
+            other => panic!("the seeded audit chain does not verify: {other:?}"),
+        }
         let (largest_id, largest_n, _) = &seeded.requisitions[0];
         println!(
             "largest requisition {largest_id} ({largest_n} applications); busiest application \

@@ -54,6 +54,29 @@ pub(super) fn placeholders(first: usize, n: usize) -> String {
 }
 
 impl Store {
+    /// The display names of these accounts by id, in one query per 500 (a page naming every
+    /// interviewer or actor in a list would otherwise read them one by one). An id with no
+    /// account is absent from the answer.
+    pub async fn display_names(
+        &self,
+        user_ids: &[String],
+    ) -> Result<std::collections::HashMap<String, String>, StoreError> {
+        let mut out = std::collections::HashMap::with_capacity(user_ids.len());
+        for chunk in user_ids.chunks(500) {
+            let list = placeholders(1, chunk.len());
+            // The SQL is this crate's own text; every value in it is a bound argument.
+            let sql = format!("SELECT id, display_name FROM users WHERE id IN ({list})");
+            let mut query = sqlx::query(AssertSqlSafe(sql));
+            for id in chunk {
+                query = query.bind(id);
+            }
+            for row in query.fetch_all(self.pool()).await? {
+                out.insert(row.try_get("id")?, row.try_get("display_name")?);
+            }
+        }
+        Ok(out)
+    }
+
     /// A requisition's applications with their visits (two queries) and, when `scorecards`,
     /// their scorecards (a third): each served by the per-requisition application index and the
     /// child tables' keys. The reports that read no scorecards skip parsing thousands of them.
@@ -150,6 +173,25 @@ impl Store {
         Ok(row.is_some())
     }
 
+    /// The requisitions of the organisation whose hiring team the member is on.
+    pub async fn teams_of(
+        &self,
+        org_id: &str,
+        user_id: &str,
+    ) -> Result<HashSet<String>, StoreError> {
+        Ok(sqlx::query(
+            "SELECT t.requisition_id FROM hiring_team t JOIN requisitions r \
+             ON r.id = t.requisition_id WHERE t.user_id = $1 AND r.org_id = $2",
+        )
+        .bind(user_id)
+        .bind(org_id)
+        .fetch_all(self.pool())
+        .await?
+        .iter()
+        .map(|r| r.try_get("requisition_id"))
+        .collect::<Result<HashSet<String>, _>>()?)
+    }
+
     /// The requisitions a member relates to, in two queries: those whose hiring team they are
     /// on, and those with an application on whose panel (of an interview not cancelled) they
     /// sit — what listing "my requisitions" needs, where asking per requisition would walk the
@@ -159,16 +201,7 @@ impl Store {
         org_id: &str,
         user_id: &str,
     ) -> Result<(HashSet<String>, HashSet<String>), StoreError> {
-        let team = sqlx::query(
-            "SELECT t.requisition_id FROM hiring_team t JOIN requisitions r              ON r.id = t.requisition_id WHERE t.user_id = $1 AND r.org_id = $2",
-        )
-        .bind(user_id)
-        .bind(org_id)
-        .fetch_all(self.pool())
-        .await?
-        .iter()
-        .map(|r| r.try_get("requisition_id"))
-        .collect::<Result<HashSet<String>, _>>()?;
+        let team = self.teams_of(org_id, user_id).await?;
         let assigned = sqlx::query(
             "SELECT DISTINCT a.requisition_id FROM interview_panel p \
              CROSS JOIN interviews i CROSS JOIN applications a \

@@ -8,7 +8,7 @@ use hireloop_hiring::webhook::EventKind;
 use serde::Serialize;
 use serde_json::json;
 use sqlx::any::AnyRow;
-use sqlx::{Any, Executor, Row};
+use sqlx::{Any, AssertSqlSafe, Executor, Row};
 
 use super::applications;
 use super::orgs::ensure_member;
@@ -71,6 +71,30 @@ pub struct PanelSeat {
     pub user_id: String,
     /// The role they sit in (interviewer, bar raiser, …).
     pub role: Role,
+}
+
+/// The stretch of a member's calendar their home page shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CalendarWindow {
+    /// Where past ends and upcoming begins (ms).
+    pub now_ms: i64,
+    /// How far back an interview may still owe a scorecard (ms).
+    pub since_ms: i64,
+    /// How far ahead upcoming interviews are counted (ms).
+    pub until_ms: i64,
+    /// How many upcoming interviews are read.
+    pub upcoming_limit: usize,
+}
+
+/// A member's calendar as their home page shows it (see [`Store::member_calendar`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberCalendar {
+    /// The next upcoming interviews, soonest first.
+    pub upcoming: Vec<Interview>,
+    /// How many upcoming interviews there are in the window, listed or not.
+    pub upcoming_total: u64,
+    /// Past interviews whose member's scorecard is past due and not in, oldest first.
+    pub owed: Vec<Interview>,
 }
 
 /// An interview.
@@ -543,6 +567,73 @@ impl Store {
             .map(interview_from)
             .collect::<Result<Vec<_>, _>>()?;
         self.with_panels(interviews).await
+    }
+
+    /// What a member's home page lists of their calendar, without reading all of it (an
+    /// interviewer sits on hundreds of interviews a season): the first `upcoming_limit`
+    /// interviews not cancelled that start in `[now_ms, until_ms)` with the count of all of
+    /// them, and every interview not cancelled that started in `[since_ms, now_ms)` whose
+    /// member's scorecard is past due and not submitted.
+    ///
+    /// Both are found through the member's scorecards by due time: every panel seat has its
+    /// card from the moment it is scheduled, due a grace period after the interview ends, so
+    /// an interview starting at or after `now_ms` has a card due after it.
+    pub async fn member_calendar(
+        &self,
+        org_id: &str,
+        user_id: &str,
+        window: &CalendarWindow,
+    ) -> Result<MemberCalendar, StoreError> {
+        const UPCOMING: &str = " FROM scorecards s CROSS JOIN interviews i \
+             WHERE s.interviewer_id = $1 AND s.due_ms >= $3 AND i.id = s.interview_id \
+               AND i.org_id = $2 AND i.starts_ms >= $3 AND i.starts_ms < $4 \
+               AND i.status <> 'cancelled'";
+        let upcoming = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {}{UPCOMING} ORDER BY i.starts_ms, i.id LIMIT $5",
+            columns!()
+        )))
+        .bind(user_id)
+        .bind(org_id)
+        .bind(window.now_ms)
+        .bind(window.until_ms)
+        .bind(i64::try_from(window.upcoming_limit).unwrap_or(i64::MAX))
+        .fetch_all(self.pool())
+        .await?;
+        let upcoming_total: i64 =
+            sqlx::query(AssertSqlSafe(format!("SELECT COUNT(*) AS n{UPCOMING}")))
+                .bind(user_id)
+                .bind(org_id)
+                .bind(window.now_ms)
+                .bind(window.until_ms)
+                .fetch_one(self.pool())
+                .await?
+                .try_get("n")?;
+        let owed = sqlx::query(concat!(
+            "SELECT ",
+            columns!(),
+            " FROM scorecards s CROSS JOIN interviews i \
+             WHERE s.interviewer_id = $1 AND s.due_ms >= $3 AND s.due_ms < $4 \
+               AND s.submitted_ms IS NULL \
+               AND i.id = s.interview_id AND i.org_id = $2 \
+               AND i.starts_ms >= $3 AND i.starts_ms < $4 AND i.status <> 'cancelled' \
+             ORDER BY i.starts_ms, i.id"
+        ))
+        .bind(user_id)
+        .bind(org_id)
+        .bind(window.since_ms)
+        .bind(window.now_ms)
+        .fetch_all(self.pool())
+        .await?;
+        let read = |rows: Vec<AnyRow>| {
+            rows.iter()
+                .map(interview_from)
+                .collect::<Result<Vec<_>, _>>()
+        };
+        Ok(MemberCalendar {
+            upcoming: self.with_panels(read(upcoming)?).await?,
+            upcoming_total: u64::try_from(upcoming_total).unwrap_or(0),
+            owed: self.with_panels(read(owed)?).await?,
+        })
     }
 
     /// An interview's history, in order.

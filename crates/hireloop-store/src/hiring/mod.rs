@@ -81,9 +81,10 @@ pub use decisions::{Decision, NewDecision, NewOffer, Offer, OfferStatus};
 pub use erasure::Tombstone;
 pub use facts::{ApplicationFacts, CandidateName, RequisitionFacts};
 pub use interviews::{
-    Interview, InterviewChange, InterviewStatus, InterviewerLoad, NewInterview, PanelSeat,
+    CalendarWindow, Interview, InterviewChange, InterviewStatus, InterviewerLoad, MemberCalendar,
+    NewInterview, PanelSeat,
 };
-pub use orgs::{Member, Org};
+pub use orgs::{Member, MemberAccount, Org};
 pub use requisitions::{NewRequisition, Requisition, RequisitionSummary, TeamMember};
 pub use scorecards::{OverdueScorecard, ScorecardDraft, ScorecardRecord};
 #[cfg(feature = "seed")]

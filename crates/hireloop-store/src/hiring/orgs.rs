@@ -38,6 +38,17 @@ pub struct Member {
     pub created_ms: i64,
 }
 
+/// A member with their account's name and address (`None` once the account is gone).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberAccount {
+    /// The membership.
+    pub member: Member,
+    /// The account's display name.
+    pub display_name: Option<String>,
+    /// The account's address.
+    pub email: Option<String>,
+}
+
 fn org_from(row: &AnyRow) -> Result<Org, sqlx::Error> {
     Ok(Org {
         id: row.try_get("id")?,
@@ -255,6 +266,29 @@ impl Store {
         .fetch_all(self.pool())
         .await?;
         Ok(rows.iter().map(member_from).collect::<Result<_, _>>()?)
+    }
+
+    /// The organisation's members with the name and address of each one's account, in one
+    /// query (the members page lists hundreds), ordered by user id.
+    pub async fn member_accounts(&self, org_id: &str) -> Result<Vec<MemberAccount>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT m.org_id, m.user_id, m.role, m.created_ms, u.display_name, u.email \
+             FROM members m LEFT JOIN users u ON u.id = m.user_id WHERE m.org_id = $1 \
+             ORDER BY m.user_id",
+        )
+        .bind(org_id)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| {
+                Ok::<_, sqlx::Error>(MemberAccount {
+                    member: member_from(r)?,
+                    display_name: r.try_get("display_name")?,
+                    email: r.try_get("email")?,
+                })
+            })
+            .collect::<Result<_, _>>()?)
     }
 
     /// The organisations a user belongs to, with their role in each, by name.

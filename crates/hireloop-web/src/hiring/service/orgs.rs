@@ -144,22 +144,35 @@ pub async fn mine(state: &AppState, caller: &SignedIn) -> Result<Vec<OrgOut>, We
 async fn member_out(state: &AppState, m: Member) -> Result<MemberOut, WebError> {
     let user = state.store().user(&m.user_id).await?;
     let (name, email) = user.map_or_else(Default::default, |u| (u.display_name, u.email));
-    Ok(MemberOut {
+    Ok(out_of(m, name, email))
+}
+
+/// A member as the API shows them, with their account's name and address (empty once gone).
+fn out_of(m: Member, name: String, email: String) -> MemberOut {
+    MemberOut {
         user_id: m.user_id,
         name,
         email,
         role: m.role.id().to_owned(),
         created_ms: m.created_ms,
-    })
+    }
 }
 
 /// The organisation's members.
 pub async fn members(state: &AppState, ctx: &Ctx) -> Result<Vec<MemberOut>, WebError> {
-    let mut out = Vec::new();
-    for m in state.store().members(ctx.org_id()).await? {
-        out.push(member_out(state, m).await?);
-    }
-    Ok(out)
+    Ok(state
+        .store()
+        .member_accounts(ctx.org_id())
+        .await?
+        .into_iter()
+        .map(|a| {
+            out_of(
+                a.member,
+                a.display_name.unwrap_or_default(),
+                a.email.unwrap_or_default(),
+            )
+        })
+        .collect())
 }
 
 /// Adds an existing account as a member with a role.

@@ -108,6 +108,8 @@ async fn show(
     entries.retain(|e| e.seq < before);
     entries.reverse();
     let mut names = Names::default();
+    let actors: Vec<String> = entries.iter().map(|e| e.actor.clone()).collect();
+    names.prefetch(&state, &actors).await?;
     let mut rows = Vec::new();
     for e in entries {
         let who = if e.actor == "system" {

@@ -11,12 +11,12 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use hireloop_core::pipeline::Plan;
 use hireloop_hiring::roles::{self, Action, Relation};
-use hireloop_store::{Interview, InterviewStatus, Requisition, ScorecardRecord};
+use hireloop_store::{CalendarWindow, Interview, Requisition, ScorecardRecord};
 
 use super::{FormState, OrgBar, Posted, chrome, refusal, refused_page, req_facts, see_other};
 use crate::auth::SignedIn;
 use crate::error::WebError;
-use crate::hiring::authz::{self, Ctx, Object, authorize};
+use crate::hiring::authz::{self, Ctx, Object};
 use crate::hiring::service::orgs::{self, NewOrgBody, OrgOut};
 use crate::hiring::service::{candidates, plan_of, requisitions};
 use crate::state::AppState;
@@ -222,36 +222,42 @@ async fn org_page(
     let store = state.store();
     let day = 86_400_000;
 
-    // My interviews from 90 days back (for the scorecards I owe) to 60 days ahead.
-    let mine = store
-        .interviews_for(&org.id, &member.user_id, now - 90 * day, now + 60 * day)
+    // My calendar from 90 days back (for the scorecards I owe) to 60 days ahead: the next few
+    // upcoming interviews (the rest counted) and the past ones whose card is not in. A past
+    // interview whose card is in costs nothing (an interviewer has hundreds a season).
+    let calendar = store
+        .member_calendar(
+            &org.id,
+            &member.user_id,
+            &CalendarWindow {
+                now_ms: now,
+                since_ms: now - 90 * day,
+                until_ms: now + 60 * day,
+                upcoming_limit: UPCOMING_SHOWN,
+            },
+        )
         .await?;
-    let live: Vec<&Interview> = mine
+    let more_upcoming = usize::try_from(calendar.upcoming_total)
+        .unwrap_or(usize::MAX)
+        .saturating_sub(calendar.upcoming.len());
+    let mut app_ids: Vec<String> = calendar
+        .upcoming
         .iter()
-        .filter(|i| i.status != InterviewStatus::Cancelled)
+        .chain(&calendar.owed)
+        .map(|i| i.application_id.clone())
         .collect();
-    // My scorecards on those applications in one query; the newest seat of a round wins, as
-    // for one interview.
-    let mut app_ids: Vec<String> = live.iter().map(|i| i.application_id.clone()).collect();
     app_ids.sort();
     app_ids.dedup();
-    let mut cards: HashMap<(String, String), ScorecardRecord> = HashMap::new();
-    for card in store
+    // My scorecards on those applications in one query, by the interview each belongs to.
+    let cards: HashMap<String, ScorecardRecord> = store
         .own_scorecards(&org.id, &member.user_id, &app_ids)
         .await?
-    {
-        cards.insert((card.application_id.clone(), card.round_id.clone()), card);
-    }
-
-    // Which interviews the page lists: the next few upcoming ones (the rest counted), and every
-    // past one whose card is overdue. A past interview whose card is in or not yet due is on
-    // neither list and costs nothing more (an interviewer has hundreds a season).
+        .into_iter()
+        .map(|card| (card.interview_id.clone(), card))
+        .collect();
     let mut listed: Vec<(&Interview, Option<&ScorecardRecord>, i64)> = Vec::new();
-    let mut more_upcoming = 0usize;
-    let mut shown_upcoming = 0usize;
-    for interview in live {
-        let own = cards.get(&(interview.application_id.clone(), interview.round_id.clone()));
-        let submitted = own.is_some_and(|c| c.submitted_ms.is_some());
+    for interview in calendar.upcoming.iter().chain(&calendar.owed) {
+        let own = cards.get(&interview.id);
         let due = own.map_or(
             hireloop_hiring::scorecard::due_ms(
                 interview.ends_ms,
@@ -259,67 +265,79 @@ async fn org_page(
             ),
             |c| c.due_ms,
         );
-        if interview.starts_ms >= now {
-            if shown_upcoming == UPCOMING_SHOWN {
-                more_upcoming += 1;
-                continue;
-            }
-            shown_upcoming += 1;
-        } else if submitted || now <= due {
+        let submitted = own.is_some_and(|c| c.submitted_ms.is_some());
+        if interview.starts_ms < now && (submitted || now <= due) {
             continue;
         }
         listed.push((interview, own, due));
     }
 
+    // The candidate as this viewer may see them (blinded when the rules say so), decided by
+    // the same policy as the application page. Every listed interview has me on its panel
+    // (assigned); the hiring team is the other relation an application can give a member, so
+    // the relations of all of them come from one read of my teams.
+    let my_teams = store.teams_of(&org.id, &member.user_id).await?;
+    let apps: HashMap<String, hireloop_store::Application> = store
+        .applications_by_id(&org.id, &app_ids)
+        .await?
+        .into_iter()
+        .map(|a| (a.id.clone(), a))
+        .collect();
+    let relations_of = |on_team: bool| {
+        let mut rel = vec![Relation::Assigned];
+        if on_team {
+            rel.push(Relation::HiringTeam);
+        }
+        rel
+    };
+    let mut names: HashMap<String, String> = HashMap::new();
+    for on_team in [false, true] {
+        let ctx = Ctx {
+            org: org.clone(),
+            member: member.clone(),
+            relations: relations_of(on_team),
+        };
+        if !ctx.may(Action::CandidateView) {
+            continue;
+        }
+        let ids: Vec<String> = apps
+            .values()
+            .filter(|a| my_teams.contains(&a.requisition_id) == on_team)
+            .map(|a| a.candidate_id.clone())
+            .collect();
+        if !ids.is_empty() {
+            names.extend(candidates::names(state, &ctx, &ids).await?);
+        }
+    }
+
     let mut reqs = Reqs::default();
-    // The candidate as this viewer may see them (blinded when the rules say so), through the
-    // same gate as the application page, once per application.
-    let mut seen: HashMap<String, (String, Option<String>)> = HashMap::new();
     let mut upcoming = Vec::new();
     let mut overdue = Vec::new();
     for (interview, own, due) in listed {
-        let app = store
-            .application(&org.id, &interview.application_id)
-            .await?;
+        let app = apps.get(&interview.application_id).ok_or_else(|| {
+            WebError::internal("an interview's application is not in its organisation")
+        })?;
         let (req, plan) = reqs.of(state, &org.id, &app.requisition_id).await?;
         let round = plan
             .as_ref()
             .and_then(|p| p.round(&interview.round_id))
             .map_or_else(|| interview.round_id.clone(), |(_, r)| r.name.clone());
-        let req_title = req.title.clone();
-        let (candidate, application) = match seen.get(&app.id) {
-            Some(known) => known.clone(),
-            None => {
-                let known = match authorize(
-                    state,
-                    user,
-                    slug,
-                    Action::CandidateView,
-                    Object::Application(&app.id),
-                )
-                .await
-                {
-                    Ok(ctx) => {
-                        let ids = [app.candidate_id.clone()];
-                        let name = candidates::names(state, &ctx, &ids)
-                            .await?
-                            .remove(&app.candidate_id)
-                            .unwrap_or_else(|| "a candidate".to_owned());
-                        (name, Some(app.id.clone()))
-                    }
-                    Err(WebError::Denied(_)) => ("a candidate".to_owned(), None),
-                    Err(e) => return Err(e),
-                };
-                seen.insert(app.id.clone(), known.clone());
-                known
-            }
-        };
+        let viewable = roles::decide_any(
+            member.role,
+            Action::CandidateView,
+            &relations_of(my_teams.contains(&app.requisition_id)),
+        )
+        .is_allowed();
         let row = InterviewRow {
             when: fmt_time(interview.starts_ms),
             round,
-            requisition: req_title,
-            candidate,
-            application,
+            requisition: req.title.clone(),
+            candidate: names
+                .get(&app.candidate_id)
+                .filter(|_| viewable)
+                .cloned()
+                .unwrap_or_else(|| "a candidate".to_owned()),
+            application: viewable.then(|| app.id.clone()),
             scorecard: format!("/orgs/{slug}/interviews/{}/scorecard", interview.id),
             ics: format!("/api/orgs/{slug}/interviews/{}/calendar.ics", interview.id),
             card: match own {
@@ -357,10 +375,7 @@ async fn org_page(
     let mut rows = Vec::new();
     for summary in listed.items {
         let req = summary.requisition;
-        let on_team = store
-            .on_team(&org.id, &req.id, &member.user_id)
-            .await?
-            .is_some();
+        let on_team = my_teams.contains(&req.id);
         let relation: &'static str = match (on_team, all_reqs) {
             (true, _) => "on the team",
             (false, true) => "",

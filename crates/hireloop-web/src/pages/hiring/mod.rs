@@ -137,7 +137,31 @@ fn levels_of(req: &Requisition) -> Vec<String> {
 #[derive(Default)]
 struct Names(HashMap<String, String>);
 
+/// How a page names an account that no longer exists.
+const FORMER_MEMBER: &str = "a former member";
+
 impl Names {
+    /// Reads the names of all these accounts at once, so that `of` asks the store only for
+    /// ones not listed here.
+    async fn prefetch(&mut self, state: &AppState, user_ids: &[String]) -> Result<(), WebError> {
+        let mut wanted: Vec<String> = user_ids
+            .iter()
+            .filter(|id| !self.0.contains_key(*id))
+            .cloned()
+            .collect();
+        wanted.sort();
+        wanted.dedup();
+        let found = state.store().display_names(&wanted).await?;
+        for id in wanted {
+            let name = found
+                .get(&id)
+                .cloned()
+                .unwrap_or_else(|| FORMER_MEMBER.to_owned());
+            self.0.insert(id, name);
+        }
+        Ok(())
+    }
+
     async fn of(&mut self, state: &AppState, user_id: &str) -> Result<String, WebError> {
         if let Some(n) = self.0.get(user_id) {
             return Ok(n.clone());
@@ -146,7 +170,7 @@ impl Names {
             .store()
             .user(user_id)
             .await?
-            .map_or_else(|| "a former member".to_owned(), |u| u.display_name);
+            .map_or_else(|| FORMER_MEMBER.to_owned(), |u| u.display_name);
         self.0.insert(user_id.to_owned(), name.clone());
         Ok(name)
     }

@@ -107,6 +107,8 @@ async fn show(
         }
     }
     let mut names = Names::default();
+    let interviewers: Vec<String> = overdue.iter().map(|o| o.interviewer_id.clone()).collect();
+    names.prefetch(&state, &interviewers).await?;
     let mut rows = Vec::new();
     for o in overdue {
         let Some(app) = apps.get(&o.application_id) else {
