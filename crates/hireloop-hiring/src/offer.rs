@@ -10,6 +10,7 @@
 use hireloop_core::content::{BandBasis, PayBand};
 use hireloop_core::decision::MIN_REASON_CHARS;
 use hireloop_core::{Content, Level};
+use hireloop_report::text::thousands;
 use serde::{Deserialize, Serialize};
 
 use crate::roles::{self, Action, Relation, Role};
@@ -116,22 +117,26 @@ pub fn check(
         }
         Some(_) => Position::Within,
     };
-    let summary = match (&position, band) {
-        (Position::Within, Some(b)) => format!(
-            "{amount} {currency} lies within the {level} band {}–{}",
-            b.min, b.max
-        ),
-        (Position::Below { by, share_bp }, Some(b)) => format!(
-            "{amount} {currency} is {by} ({}) below the {level} band's minimum {}; needs approval",
+    let (amount_text, min, max) = (
+        thousands(amount),
+        band.map(|b| thousands(b.min)),
+        band.map(|b| thousands(b.max)),
+    );
+    let summary = match (&position, min, max) {
+        (Position::Within, Some(min), Some(max)) => {
+            format!("{amount_text} {currency} lies within the {level} band {min}–{max}")
+        }
+        (Position::Below { by, share_bp }, Some(min), _) => format!(
+            "{amount_text} {currency} is {} ({}) below the {level} band's minimum {min}; needs approval",
+            thousands(*by),
             percent(*share_bp),
-            b.min
         ),
-        (Position::Above { by, share_bp }, Some(b)) => format!(
-            "{amount} {currency} is {by} ({}) above the {level} band's maximum {}; needs approval",
+        (Position::Above { by, share_bp }, _, Some(max)) => format!(
+            "{amount_text} {currency} is {} ({}) above the {level} band's maximum {max}; needs approval",
+            thousands(*by),
             percent(*share_bp),
-            b.max
         ),
-        (Position::CurrencyMismatch { band_currency }, _) => format!(
+        (Position::CurrencyMismatch { band_currency }, _, _) => format!(
             "the offer is in {currency} but the {level} band is in {band_currency}; it cannot be compared and needs approval"
         ),
         _ => format!("no pay band is known for {level}; the offer needs approval"),

@@ -33,12 +33,19 @@ fn p6_band_edges_are_within_and_outside_is_measured() {
         }
     );
     assert!(below.needs_approval);
-    assert!(
-        below.summary.contains("30000 (10.00%) below"),
-        "{}",
-        below.summary
+    assert_eq!(
+        below.summary,
+        "270,000 CNY is 30,000 (10.00%) below the P6 band's minimum 300,000; needs approval"
     );
     let above = check(c, level("P6"), "china", 660_001, "CNY");
+    assert_eq!(
+        above.summary,
+        "660,001 CNY is 60,001 (10.00%) above the P6 band's maximum 600,000; needs approval"
+    );
+    assert_eq!(
+        check(c, level("P6"), "china", 450_000, "CNY").summary,
+        "450,000 CNY lies within the P6 band 300,000–600,000"
+    );
     assert_eq!(
         above.position,
         Position::Above {

@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 
 use hireloop_core::decision::Verdict;
 use hireloop_report::svg;
+use hireloop_report::text::thousands;
 
 use crate::outcome::{LoopReport, Outcome, RoundReport};
 
@@ -27,19 +28,6 @@ fn outcome_word(o: Outcome) -> &'static str {
 
 fn score(x: Option<f64>) -> String {
     x.map_or_else(|| "–".to_string(), |x| format!("{x:.2}"))
-}
-
-/// 1234567 → "1,234,567".
-fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 fn minutes(ms: u64) -> String {

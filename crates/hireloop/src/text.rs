@@ -1,17 +1,6 @@
 //! Small helpers for readable terminal output.
 
-/// Formats a whole number with thousands separators: 1200000 → "1,200,000".
-pub fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::with_capacity(s.len() + s.len() / 3);
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+pub use hireloop_report::text::thousands;
 
 /// Columns a string takes in a terminal: CJK characters take two.
 pub fn width(s: &str) -> usize {
@@ -112,14 +101,6 @@ pub fn table(rows: &[Vec<String>]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn thousands_groups_digits() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(1000), "1,000");
-        assert_eq!(thousands(1_200_000), "1,200,000");
-    }
 
     #[test]
     fn wrap_breaks_at_width() {

@@ -12,6 +12,7 @@ use hireloop_practice::feedback::FeedbackDetail;
 use hireloop_practice::outcome::Outcome;
 
 use hireloop_practice::{ItemFeedback, ItemKind, LoopReport, PracticeSetup, report};
+use hireloop_report::text::thousands;
 use serde::Deserialize;
 
 use crate::auth::SignedIn;
@@ -980,18 +981,6 @@ async fn report_page(
         total: r.totals.items,
         loop_id: id,
     })
-}
-
-fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 fn download(body: String, content_type: &'static str, filename: String) -> Response {

@@ -10,6 +10,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use hireloop_report::svg;
+use hireloop_report::text::thousands as grouped;
 use hireloop_stats::ab::{
     self, ExperimentInput, MetricInput, MetricKind, Report, SufficientStats, Verdict,
 };
@@ -234,19 +235,6 @@ fn num(x: f64) -> String {
         s = s.trim_end_matches('0').trim_end_matches('.').to_owned();
     }
     format!("{}{suffix}", s.replace('-', "−"))
-}
-
-/// An integer with thousands separators.
-fn grouped(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 fn pct(x: f64, decimals: usize) -> String {
