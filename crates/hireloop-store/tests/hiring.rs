@@ -10,9 +10,9 @@ use hireloop_hiring::audit::BreakReason;
 use hireloop_hiring::roles::Role;
 use hireloop_hiring::webhook::{EventKind, Outcome};
 use hireloop_store::{
-    ApplicationFilter, ApplicationStatus, Backend, CandidateFilter, ChainStatus, DeliveryStatus,
-    ImportOutcome, InterviewStatus, NewCandidate, OfferStatus, Page, Store, StoreError,
-    VisitOutcome,
+    ApplicationFilter, ApplicationStatus, Backend, CalendarWindow, CandidateFilter, ChainStatus,
+    DeliveryStatus, ImportOutcome, InterviewStatus, NewCandidate, OfferStatus, Page, Store,
+    StoreError, VisitOutcome,
 };
 use hiring_support::{
     DAY, actions, card, conflict, count, decision, exec, hire, in_world, intact, new_offer,
@@ -67,7 +67,29 @@ async fn orgs_have_members_with_roles_and_users_several_orgs() {
         assert!(not_found(
             s.remove_member(&w.org, &w.iv1, &w.admin, 71).await
         ));
-        assert_eq!(s.members(&w.org).await.unwrap().len(), 4);
+        let members = s.members(&w.org).await.unwrap();
+        assert_eq!(members.len(), 4);
+        // With their accounts in one read: the same members, each named as their account.
+        let accounts = s.member_accounts(&w.org).await.unwrap();
+        assert_eq!(
+            accounts
+                .iter()
+                .map(|a| a.member.clone())
+                .collect::<Vec<_>>(),
+            members
+        );
+        for a in &accounts {
+            let account = s.user(&a.member.user_id).await.unwrap().unwrap();
+            assert_eq!(a.display_name.as_ref(), Some(&account.display_name));
+            assert_eq!(a.email.as_ref(), Some(&account.email));
+        }
+        let ids: Vec<String> = members.iter().map(|m| m.user_id.clone()).collect();
+        let names = s
+            .display_names(&[ids.clone(), vec!["no-such-user".to_owned()]].concat())
+            .await
+            .unwrap();
+        assert_eq!(names.len(), 4, "an unknown id is absent");
+        assert_eq!(names[&ids[0]], accounts[0].display_name.clone().unwrap());
         s.set_retention(&w.org, 90, &w.admin, 80).await.unwrap();
         assert_eq!(s.org(&w.org).await.unwrap().retention_days, 90);
         let acts = actions(s, &w.org).await;
@@ -956,6 +978,48 @@ async fn scorecards_draft_then_submit_once_and_overdue_ones_are_found() {
                 .await
                 .contains(&"scorecard.submitted".to_owned())
         );
+        // The home page's calendar: upcoming before the start, owed after it until submitted.
+        let window = |now_ms: i64, upcoming_limit: usize| CalendarWindow {
+            now_ms,
+            since_ms: 0,
+            until_ms: 100 * DAY,
+            upcoming_limit,
+        };
+        let calendar = |who: String, at: CalendarWindow| {
+            let org = w.org.clone();
+            async move { s.member_calendar(&org, &who, &at).await.unwrap() }
+        };
+        let before = calendar(w.iv1.clone(), window(DAY, 5)).await;
+        assert_eq!(before.upcoming, vec![i.clone()]);
+        assert_eq!((before.upcoming_total, before.owed.len()), (1, 0));
+        let counted = calendar(w.iv1.clone(), window(DAY, 0)).await;
+        assert!(counted.upcoming.is_empty());
+        assert_eq!(counted.upcoming_total, 1);
+        let after = calendar(w.iv1.clone(), window(due + 20, 5)).await;
+        assert_eq!(
+            (after.upcoming_total, after.owed.len()),
+            (0, 0),
+            "iv1 submitted"
+        );
+        let owing = calendar(w.iv2.clone(), window(due + 20, 5)).await;
+        assert_eq!(owing.owed, vec![i.clone()]);
+        assert!(
+            calendar(w.manager.clone(), window(due + 20, 5))
+                .await
+                .owed
+                .is_empty(),
+            "not on the panel"
+        );
+        s.cancel_interview(&w.org, &i.id, Some("called off"), &w.recruiter, due + 30)
+            .await
+            .unwrap();
+        assert!(
+            calendar(w.iv2.clone(), window(due + 40, 5))
+                .await
+                .owed
+                .is_empty(),
+            "a cancelled interview owes nothing"
+        );
         w.intact().await;
     })
     .await;
@@ -995,16 +1059,32 @@ async fn decisions_are_final_and_offers_follow_their_states() {
         ));
         assert_eq!(s.decision(&w.org, &app.id).await.unwrap().unwrap(), d);
         let position = json!({ "position": "within" });
-        let offer = s
+        // One offer stands at a time: a second waits until the first is withdrawn.
+        let first = s
             .propose_offer(
                 &w.org,
                 &app.id,
-                &new_offer(600_000, &position),
+                &new_offer(550_000, &position),
                 &w.recruiter,
-                300,
+                250,
             )
             .await
             .unwrap();
+        let propose = |amount: i64, at: i64| {
+            let (org, app) = (w.org.clone(), app.id.clone());
+            let position = position.clone();
+            let by = w.recruiter.clone();
+            async move {
+                s.propose_offer(&org, &app, &new_offer(amount, &position), &by, at)
+                    .await
+            }
+        };
+        assert!(conflict(propose(600_000, 260).await));
+        let withdrawn = s
+            .set_offer_status(&w.org, &first.id, OfferStatus::Withdrawn, &w.recruiter, 270)
+            .await
+            .unwrap();
+        let offer = propose(600_000, 300).await.unwrap();
         assert_eq!(offer.status, OfferStatus::Proposed);
         assert!(conflict(
             s.set_offer_status(&w.org, &offer.id, OfferStatus::Sent, &w.recruiter, 301)
@@ -1028,9 +1108,13 @@ async fn decisions_are_final_and_offers_follow_their_states() {
             s.set_offer_status(&w.org, &offer.id, OfferStatus::Withdrawn, &w.recruiter, 340)
                 .await
         ));
+        assert!(
+            conflict(propose(700_000, 335).await),
+            "an accepted offer stands"
+        );
         assert_eq!(
             s.offers_of(&w.org, &app.id).await.unwrap(),
-            vec![accepted.clone()]
+            vec![withdrawn, accepted.clone()]
         );
         assert_eq!(s.offer(&w.org, &offer.id).await.unwrap(), accepted);
         let acts = actions(s, &w.org).await;

@@ -11,112 +11,10 @@ mod hiring_support;
 
 use std::sync::atomic::Ordering;
 
-use axum::body::{Body, to_bytes};
-use axum::http::{Request, StatusCode, header};
+use axum::http::StatusCode;
+use hiring_support::pages::{CSRF, Html, browse, visit};
 use hiring_support::{App, HandClock, expect};
 use serde_json::{Value, json};
-use tower::ServiceExt;
-
-/// What a browser gets back.
-struct Html {
-    status: StatusCode,
-    content_type: String,
-    location: String,
-    set_cookie: Vec<String>,
-    body: String,
-}
-
-impl Html {
-    fn has(&self, needle: &str) -> bool {
-        self.body.contains(needle)
-    }
-
-    #[track_caller]
-    fn is_page(&self, status: StatusCode) {
-        assert_eq!(self.status, status, "body: {}", self.body);
-        assert!(
-            self.content_type.starts_with("text/html"),
-            "not an HTML page: {} {}",
-            self.content_type,
-            self.body
-        );
-    }
-
-    #[track_caller]
-    fn redirects_to(&self, to: &str) {
-        assert_eq!(self.status, StatusCode::SEE_OTHER, "body: {}", self.body);
-        assert!(
-            self.location.starts_with(to),
-            "went to {} not {to}",
-            self.location
-        );
-    }
-}
-
-/// A request as a browser sends it: its cookie, extra headers, and for a form its URL-encoded
-/// fields (the test adds `_csrf` itself where it wants one).
-async fn send(
-    app: &App,
-    cookie: Option<&str>,
-    path: &str,
-    form: Option<&[(&str, &str)]>,
-    headers: &[(&str, &str)],
-) -> Html {
-    let mut req = Request::builder().uri(path);
-    if let Some(c) = cookie {
-        req = req.header(header::COOKIE, c);
-    }
-    for (k, v) in headers {
-        req = req.header(*k, *v);
-    }
-    let req = match form {
-        Some(fields) => req
-            .method("POST")
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(
-                form_urlencoded::Serializer::new(String::new())
-                    .extend_pairs(fields)
-                    .finish(),
-            )),
-        None => req.method("GET").body(Body::empty()),
-    }
-    .unwrap();
-    let resp = app.router.clone().oneshot(req).await.unwrap();
-    let head = |name: header::HeaderName| {
-        resp.headers()
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_owned()
-    };
-    let (status, content_type, location) = (
-        resp.status(),
-        head(header::CONTENT_TYPE),
-        head(header::LOCATION),
-    );
-    let set_cookie = resp
-        .headers()
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok().map(str::to_owned))
-        .collect();
-    let body = to_bytes(resp.into_body(), usize::MAX).await.unwrap();
-    Html {
-        status,
-        content_type,
-        location,
-        set_cookie,
-        body: String::from_utf8_lossy(&body).into_owned(),
-    }
-}
-
-/// A request of the signed-in browser of `token`.
-async fn browse(app: &App, token: &str, path: &str, form: Option<&[(&str, &str)]>) -> Html {
-    send(app, Some(&format!("hl_session={token}")), path, form, &[]).await
-}
-
-/// The anti-forgery token of the test sessions (see `hiring_support`).
-const CSRF: &str = "csrf";
 
 struct World {
     app: App,
@@ -282,7 +180,7 @@ fn between<'a>(text: &'a str, start: &str, end: &str) -> Option<&'a str> {
 
 /// A signed-out visitor: their anti-forgery cookie, as the first page they open sets it.
 async fn visitor(app: &App, path: &str) -> (Html, String) {
-    let first = send(app, None, path, None, &[]).await;
+    let first = visit(app, None, path, None, &[]).await;
     let token = first
         .set_cookie
         .iter()
@@ -355,7 +253,7 @@ async fn the_candidate_takes_the_assessment_through_the_pages() {
     assert!(intro.has("Before you start") && intro.has("60 minutes"));
     assert!(!intro.has("name=\"item:"), "the items wait for Start");
     let cookie = format!("hl_csrf={csrf}");
-    let started = send(
+    let started = visit(
         app,
         Some(&cookie),
         &format!("{link}/start"),
@@ -364,7 +262,7 @@ async fn the_candidate_takes_the_assessment_through_the_pages() {
     )
     .await;
     started.redirects_to(&link);
-    let test = send(app, Some(&cookie), &link, None, &[]).await;
+    let test = visit(app, Some(&cookie), &link, None, &[]).await;
     test.is_page(StatusCode::OK);
     assert!(test.has("data-deadline=") && test.has("Time is up at"));
     let field = between(&test.body, "name=\"item:", "\"")
@@ -374,7 +272,7 @@ async fn the_candidate_takes_the_assessment_through_the_pages() {
     let radio = test.has(&format!("type=\"radio\" name=\"{field}\""));
 
     // Save without JavaScript: back to the page, which finds the answer saved.
-    let saved = send(
+    let saved = visit(
         app,
         Some(&cookie),
         &format!("{link}/save"),
@@ -383,7 +281,7 @@ async fn the_candidate_takes_the_assessment_through_the_pages() {
     )
     .await;
     saved.redirects_to(&format!("{link}?saved=1"));
-    let reloaded = send(app, Some(&cookie), &saved.location, None, &[]).await;
+    let reloaded = visit(app, Some(&cookie), &saved.location, None, &[]).await;
     let kept = if radio {
         format!("name=\"{field}\" value=\"1\" checked")
     } else {
@@ -393,7 +291,7 @@ async fn the_candidate_takes_the_assessment_through_the_pages() {
     assert!(reloaded.has("Your answers are saved."));
 
     // The autosave (htmx) answers with a status line; a bad item is named there, not saved.
-    let auto = send(
+    let auto = visit(
         app,
         Some(&cookie),
         &format!("{link}/save"),
@@ -403,7 +301,7 @@ async fn the_candidate_takes_the_assessment_through_the_pages() {
     .await;
     assert_eq!(auto.status, StatusCode::OK);
     assert!(auto.body.starts_with("Saved "), "{}", auto.body);
-    let bad = send(
+    let bad = visit(
         app,
         Some(&cookie),
         &format!("{link}/save"),
@@ -416,7 +314,7 @@ async fn the_candidate_takes_the_assessment_through_the_pages() {
 
     // Submit (with the last answer in the form): the submitted page, then the result on the
     // application page for the team.
-    let submitted = send(
+    let submitted = visit(
         app,
         Some(&cookie),
         &format!("{link}/submit"),
@@ -425,7 +323,7 @@ async fn the_candidate_takes_the_assessment_through_the_pages() {
     )
     .await;
     submitted.redirects_to(&link);
-    let done = send(app, Some(&cookie), &link, None, &[]).await;
+    let done = visit(app, Some(&cookie), &link, None, &[]).await;
     done.is_page(StatusCode::OK);
     assert!(done.has("Your answers are in") && done.has("You answered 1 of"));
     assert!(!done.has("name=\"item:"), "nothing left to answer");
@@ -499,7 +397,7 @@ async fn expired_and_garbled_links_get_an_html_error_page() {
         "{}",
         expired.body
     );
-    let start = send(
+    let start = visit(
         app,
         Some(&format!("hl_csrf={csrf}")),
         &format!("{link}/start"),
@@ -766,7 +664,7 @@ async fn a_candidate_sees_their_own_status_and_nothing_else() {
         assert!(!own.has(hidden), "{hidden} shown to the candidate");
     }
     // The calendar file is theirs to download.
-    let ics = send(
+    let ics = visit(
         app,
         Some(&format!("hl_session={}", w.cand)),
         &format!("/api/orgs/acme/interviews/{iv}/calendar.ics"),
@@ -868,10 +766,10 @@ async fn forms_without_the_token_change_nothing() {
     let link = issue_link(&w, &w.ada).await;
     let (_, csrf) = visitor(app, &link).await;
     let cookie = format!("hl_csrf={csrf}");
-    send(app, Some(&cookie), &format!("{link}/start"), Some(&[]), &[])
+    visit(app, Some(&cookie), &format!("{link}/start"), Some(&[]), &[])
         .await
         .is_page(StatusCode::FORBIDDEN);
-    send(
+    visit(
         app,
         Some(&cookie),
         &format!("{link}/start"),
@@ -915,7 +813,7 @@ async fn signed_out_forms_ask_to_sign_in_and_change_nothing() {
     ] {
         let mut fields = fields;
         fields.push(("_csrf", &csrf));
-        let answer = send(app, Some(&cookie), &path, Some(&fields), &[]).await;
+        let answer = visit(app, Some(&cookie), &path, Some(&fields), &[]).await;
         answer.is_page(StatusCode::UNAUTHORIZED);
         assert!(answer.has("sign in first"), "{path}: {}", answer.body);
         assert!(answer.has("href=\"/signin\""), "{path}: {}", answer.body);
@@ -1069,7 +967,29 @@ async fn the_loop_runs_to_an_accepted_offer_through_the_pages() {
         .unwrap()
         .to_owned();
     let status = format!("/orgs/acme/offers/{offer}/status");
-    assert!(browse(app, &w.hm, &ada, None).await.has(&status));
+    let standing = browse(app, &w.hm, &ada, None).await;
+    assert!(standing.has(&status));
+    // The amount reads with its thousands, and a second offer waits for this one.
+    assert!(standing.has("450,000 CNY"), "{}", standing.body);
+    assert!(
+        !standing.has("Propose an offer") && standing.has("One offer stands at a time"),
+        "{}",
+        standing.body
+    );
+    let second = browse(
+        app,
+        &w.hm,
+        &format!("{ada}/offers"),
+        Some(&[
+            ("_csrf", CSRF),
+            ("amount", "460000"),
+            ("currency", "CNY"),
+            ("level", "P6"),
+        ]),
+    )
+    .await;
+    assert!(second.status.is_client_error(), "{}", second.status);
+    assert!(second.has("already has an offer"), "{}", second.body);
     // Accepting before it went out is refused on the page.
     let early = browse(
         app,
@@ -1095,6 +1015,12 @@ async fn the_loop_runs_to_an_accepted_offer_through_the_pages() {
     let page = browse(app, &w.hm, &ada, None).await;
     assert!(
         page.has(">accepted<") && !page.has(&status),
+        "{}",
+        page.body
+    );
+    // Once accepted, no other offer is proposed and nothing says one could be.
+    assert!(
+        !page.has("Propose an offer") && !page.has("One offer stands"),
         "{}",
         page.body
     );

@@ -107,6 +107,13 @@ impl OfferStatus {
         .find(|v| v.as_str() == s)
     }
 
+    /// Whether the offer still stands (proposed, approved, sent or accepted): an application has
+    /// at most one such offer, so a new one can be proposed only once the last is declined or
+    /// withdrawn.
+    pub fn is_live(self) -> bool {
+        !matches!(self, OfferStatus::Declined | OfferStatus::Withdrawn)
+    }
+
     /// Whether an offer in this status may move to `next`: proposed → approved → sent →
     /// accepted or declined, and withdrawn from any status before an answer.
     pub fn may_become(self, next: OfferStatus) -> bool {
@@ -301,6 +308,21 @@ impl Store {
     ) -> Result<Offer, StoreError> {
         let mut tx = self.org_tx(org_id, by, now_ms).await?;
         let app = applications::fetch(&mut tx, application_id).await?;
+        // Checked inside the organisation's write transaction, so two proposals racing each
+        // other cannot both pass.
+        let standing: Option<String> = sqlx::query_scalar(
+            "SELECT status FROM offers WHERE application_id = $1 \
+               AND status NOT IN ('declined', 'withdrawn') LIMIT 1",
+        )
+        .bind(application_id)
+        .fetch_optional(tx.conn())
+        .await?;
+        if let Some(status) = standing {
+            return Err(StoreError::Conflict(format!(
+                "the application already has an offer that is {status}; withdraw it (or wait for \
+                 the candidate's answer) before proposing another"
+            )));
+        }
         let id = new_id();
         sqlx::query(
             "INSERT INTO offers (id, org_id, application_id, amount, currency, position, \

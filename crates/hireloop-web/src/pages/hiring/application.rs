@@ -12,6 +12,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use hireloop_hiring::roles::{Action, Role};
 use hireloop_hiring::timeline::Target;
+use hireloop_report::text::thousands;
 use hireloop_store::{Application, ApplicationStatus, Assessment, InterviewStatus, OfferStatus};
 
 use super::{
@@ -78,6 +79,9 @@ struct AppPage {
     can_move: bool,
     can_propose: bool,
     may_propose: bool,
+    /// Why the viewer, who may propose offers, cannot propose one now (none once one is
+    /// accepted).
+    propose_note: Option<&'static str>,
     can_approve: bool,
     levels: Vec<String>,
     currency: &'static str,
@@ -327,6 +331,12 @@ async fn page(
         flags: t.flags.iter().map(|f| f.reason.clone()).collect(),
     });
 
+    let panels: Vec<String> = out
+        .interviews
+        .iter()
+        .flat_map(|i| i.panel.iter().map(|s| s.user_id.clone()))
+        .collect();
+    names.prefetch(state, &panels).await?;
     let mut interviews = Vec::new();
     for i in &out.interviews {
         let mut panel = Vec::new();
@@ -421,6 +431,8 @@ async fn page(
             },
         )
         .await?;
+        let staffed: Vec<String> = load.iter().map(|l| l.user_id.clone()).collect();
+        names.prefetch(state, &staffed).await?;
         for l in load {
             staff.push(StaffRow {
                 name: names.of(state, &l.user_id).await?,
@@ -485,7 +497,11 @@ async fn page(
             let check = o.position.get("check");
             OfferRow {
                 id: o.id.clone(),
-                amount: format!("{} {}", group_digits(o.amount), o.currency),
+                amount: format!(
+                    "{} {}",
+                    thousands(u64::try_from(o.amount).unwrap_or_default()),
+                    o.currency
+                ),
                 status: o.status.as_str().to_owned(),
                 approved: o.approved_ms.is_some(),
                 band: check
@@ -519,6 +535,8 @@ async fn page(
         .as_ref()
         .is_some_and(|d| d.final_outcome == "hire");
 
+    // One offer stands at a time: another is proposed once the last is declined or withdrawn.
+    let standing = out.offers.iter().map(|o| o.status).find(|s| s.is_live());
     let assessment = assessment_view(state, &ctx, app).await?;
     let active = app.status == ApplicationStatus::Active;
     let close = CloseView {
@@ -570,7 +588,16 @@ async fn page(
         decision,
         offers,
         can_move: ctx.may(Action::ApplicationMove) && app.status == ApplicationStatus::Active,
-        can_propose: hired && ctx.may(Action::OfferPropose),
+        can_propose: hired && ctx.may(Action::OfferPropose) && standing.is_none(),
+        propose_note: match (hired, standing) {
+            _ if !ctx.may(Action::OfferPropose) => None,
+            (false, _) => Some("Offers open once the decision to hire is recorded in the debrief."),
+            (true, Some(OfferStatus::Accepted) | None) => None,
+            (true, Some(_)) => Some(
+                "One offer stands at a time: propose another once this one is declined or \
+                 withdrawn.",
+            ),
+        },
         may_propose: ctx.may(Action::OfferPropose),
         can_approve: ctx.may(Action::OfferApprove),
         levels: super::levels_of(&req),
@@ -724,19 +751,6 @@ async fn schedule(p: Posted) -> Result<Response, WebError> {
             again(&p.state, &p.user, &p.slug, &p.id, refused).await
         }
     }
-}
-
-/// A whole amount with thin spaces between thousands: `1 250 000`.
-fn group_digits(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('\u{2009}');
-        }
-        out.push(c);
-    }
-    if n < 0 { format!("-{out}") } else { out }
 }
 
 /// `POST /orgs/{org}/applications/{id}/offers`: proposes an offer, checked against the band.
@@ -1106,14 +1120,6 @@ async fn own_page(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn amounts_group_their_thousands() {
-        assert_eq!(group_digits(650_000), "650\u{2009}000");
-        assert_eq!(group_digits(1_250_000), "1\u{2009}250\u{2009}000");
-        assert_eq!(group_digits(999), "999");
-        assert_eq!(group_digits(-1_000), "-1\u{2009}000");
-    }
 
     #[test]
     fn service_fields_map_to_the_form() {
