@@ -8,82 +8,10 @@
 
 mod hiring_support;
 
-use axum::body::{Body, to_bytes};
-use axum::http::{Request, StatusCode, header};
+use axum::http::StatusCode;
+use hiring_support::pages::{CSRF, browse};
 use hiring_support::{App, expect};
 use serde_json::{Value, json};
-use tower::ServiceExt;
-
-/// What a browser gets back.
-struct Html {
-    status: StatusCode,
-    content_type: String,
-    location: String,
-    body: String,
-}
-
-impl Html {
-    fn has(&self, needle: &str) -> bool {
-        self.body.contains(needle)
-    }
-
-    #[track_caller]
-    fn is_page(&self, status: StatusCode) {
-        assert_eq!(self.status, status, "body: {}", self.body);
-        assert!(
-            self.content_type.starts_with("text/html"),
-            "not an HTML page: {} {}",
-            self.content_type,
-            self.body
-        );
-    }
-}
-
-/// A request as the signed-in browser of `token` sends it: the session cookie, and for a form its
-/// URL-encoded fields (the test adds `_csrf` itself where it wants one).
-async fn browse(app: &App, token: &str, path: &str, form: Option<&[(&str, &str)]>) -> Html {
-    let mut req = Request::builder()
-        .uri(path)
-        .header(header::COOKIE, format!("hl_session={token}"));
-    let req = match form {
-        Some(fields) => req
-            .method("POST")
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(
-                form_urlencoded::Serializer::new(String::new())
-                    .extend_pairs(fields)
-                    .finish(),
-            )),
-        None => {
-            req = req.method("GET");
-            req.body(Body::empty())
-        }
-    }
-    .unwrap();
-    let resp = app.router.clone().oneshot(req).await.unwrap();
-    let head = |name: header::HeaderName| {
-        resp.headers()
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_owned()
-    };
-    let (status, content_type, location) = (
-        resp.status(),
-        head(header::CONTENT_TYPE),
-        head(header::LOCATION),
-    );
-    let body = to_bytes(resp.into_body(), usize::MAX).await.unwrap();
-    Html {
-        status,
-        content_type,
-        location,
-        body: String::from_utf8_lossy(&body).into_owned(),
-    }
-}
-
-/// The anti-forgery token of the test sessions (see `hiring_support`).
-const CSRF: &str = "csrf";
 
 struct World {
     app: App,

@@ -15,6 +15,8 @@ use hireloop_web::{AppState, Settings};
 use serde_json::Value;
 use tower::ServiceExt;
 
+pub mod pages;
+
 /// The built-in content, loaded once.
 pub fn content() -> &'static Content {
     static CONTENT: OnceLock<&'static Content> = OnceLock::new();
