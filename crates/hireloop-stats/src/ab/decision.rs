@@ -262,16 +262,7 @@ pub fn decide(exp: &Experiment, metrics: &[MetricReport], srm: &Srm) -> Decision
 fn round_users(n: f64) -> String {
     let n = n.ceil();
     let scale = 10f64.powi((n.log10().floor() as i32 - 1).max(0));
-    let r = ((n / scale).ceil() * scale) as u64;
-    let s = r.to_string();
-    let mut out = String::new();
-    for (i, ch) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
+    hireloop_report::text::thousands(((n / scale).ceil() * scale) as u64)
 }
 
 #[cfg(test)]
