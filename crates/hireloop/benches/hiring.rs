@@ -328,14 +328,7 @@ fn main() {
             tokens.push((format!("{w:?}"), token));
         }
         let state = AppState::new(store, content, Settings::default());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let served = state.clone();
-        tokio::spawn(async move {
-            hireloop_web::serve(listener, served, std::future::pending())
-                .await
-                .unwrap();
-        });
+        let base = common::serve(&state).await;
         (state, base, seeded, tokens)
     });
 

@@ -67,14 +67,7 @@ fn fixture(loops: usize, max_connections: u32) -> Fixture {
         .await
         .unwrap();
         let state = AppState::new(store, content, Settings::default());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let served = state.clone();
-        tokio::spawn(async move {
-            hireloop_web::serve(listener, served, std::future::pending())
-                .await
-                .unwrap();
-        });
+        let base = common::serve(&state).await;
         (state, base)
     });
     let items = runtime.block_on(async {

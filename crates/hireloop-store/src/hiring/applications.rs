@@ -370,27 +370,21 @@ impl Store {
         org_id: &str,
         ids: &[String],
     ) -> Result<Vec<Application>, StoreError> {
-        let mut out = Vec::with_capacity(ids.len());
-        for chunk in ids.chunks(500) {
-            let list = super::facts::placeholders(2, chunk.len());
-            // The SQL is this crate's own text; every value in it is a bound argument.
-            let sql = format!(
+        let rows = super::facts::rows_by_ids(self.pool(), &[org_id], ids, |list| {
+            format!(
                 concat!(
                     "SELECT ",
                     columns!(),
                     " FROM applications a WHERE a.org_id = $1 AND a.id IN ({})"
                 ),
                 list
-            );
-            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(org_id);
-            for id in chunk {
-                query = query.bind(id);
-            }
-            for row in query.fetch_all(self.pool()).await? {
-                out.push(application_from(&row)?);
-            }
-        }
-        Ok(out)
+            )
+        })
+        .await?;
+        Ok(rows
+            .iter()
+            .map(application_from)
+            .collect::<Result<_, _>>()?)
     }
 
     /// A requisition's applications, newest first, optionally in one stage and/or with one

@@ -6,7 +6,8 @@
 
 use std::collections::HashSet;
 
-use sqlx::{AssertSqlSafe, Row};
+use sqlx::any::AnyRow;
+use sqlx::{AnyPool, AssertSqlSafe, Row};
 
 use super::applications::{Application, StageVisit, application_from, visit_from};
 use super::scorecards::{ScorecardRecord, scorecard_from};
@@ -46,11 +47,37 @@ pub struct CandidateName {
 }
 
 /// `$first, $first+1, …` for `n` arguments.
-pub(super) fn placeholders(first: usize, n: usize) -> String {
+fn placeholders(first: usize, n: usize) -> String {
     (first..first + n)
         .map(|i| format!("${i}"))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// The rows a query selects for every one of `ids`, in one query per 500 ids (a statement's
+/// arguments are limited on both backends): `fixed` are bound first as `$1, $2, …`, and `sql`
+/// is given the placeholder list of a chunk of ids, numbered after them, to put in its
+/// `IN (…)`. What pages over many rows use instead of one query per row.
+pub(super) async fn rows_by_ids<I: AsRef<str>>(
+    pool: &AnyPool,
+    fixed: &[&str],
+    ids: &[I],
+    sql: impl Fn(&str) -> String,
+) -> Result<Vec<AnyRow>, sqlx::Error> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(500) {
+        // The SQL is this crate's own text; every value in it is a bound argument.
+        let text = sql(&placeholders(fixed.len() + 1, chunk.len()));
+        let mut query = sqlx::query(AssertSqlSafe(text));
+        for value in fixed {
+            query = query.bind(*value);
+        }
+        for id in chunk {
+            query = query.bind(id.as_ref());
+        }
+        out.extend(query.fetch_all(pool).await?);
+    }
+    Ok(out)
 }
 
 impl Store {
@@ -61,20 +88,14 @@ impl Store {
         &self,
         user_ids: &[String],
     ) -> Result<std::collections::HashMap<String, String>, StoreError> {
-        let mut out = std::collections::HashMap::with_capacity(user_ids.len());
-        for chunk in user_ids.chunks(500) {
-            let list = placeholders(1, chunk.len());
-            // The SQL is this crate's own text; every value in it is a bound argument.
-            let sql = format!("SELECT id, display_name FROM users WHERE id IN ({list})");
-            let mut query = sqlx::query(AssertSqlSafe(sql));
-            for id in chunk {
-                query = query.bind(id);
-            }
-            for row in query.fetch_all(self.pool()).await? {
-                out.insert(row.try_get("id")?, row.try_get("display_name")?);
-            }
-        }
-        Ok(out)
+        let rows = rows_by_ids(self.pool(), &[], user_ids, |list| {
+            format!("SELECT id, display_name FROM users WHERE id IN ({list})")
+        })
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|row| Ok((row.try_get("id")?, row.try_get("display_name")?)))
+            .collect::<Result<_, sqlx::Error>>()?)
     }
 
     /// A requisition's applications with their visits (two queries) and, when `scorecards`,
@@ -179,17 +200,31 @@ impl Store {
         org_id: &str,
         user_id: &str,
     ) -> Result<HashSet<String>, StoreError> {
-        Ok(sqlx::query(
+        self.requisition_ids(
             "SELECT t.requisition_id FROM hiring_team t JOIN requisitions r \
              ON r.id = t.requisition_id WHERE t.user_id = $1 AND r.org_id = $2",
+            user_id,
+            org_id,
         )
-        .bind(user_id)
-        .bind(org_id)
-        .fetch_all(self.pool())
-        .await?
-        .iter()
-        .map(|r| r.try_get("requisition_id"))
-        .collect::<Result<HashSet<String>, _>>()?)
+        .await
+    }
+
+    /// The `requisition_id` column of what `sql` selects for a member (`$1`) of an
+    /// organisation (`$2`).
+    async fn requisition_ids(
+        &self,
+        sql: &'static str,
+        user_id: &str,
+        org_id: &str,
+    ) -> Result<HashSet<String>, StoreError> {
+        Ok(sqlx::query(sql)
+            .bind(user_id)
+            .bind(org_id)
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(|r| r.try_get("requisition_id"))
+            .collect::<Result<HashSet<String>, _>>()?)
     }
 
     /// The requisitions a member relates to, in two queries: those whose hiring team they are
@@ -202,19 +237,16 @@ impl Store {
         user_id: &str,
     ) -> Result<(HashSet<String>, HashSet<String>), StoreError> {
         let team = self.teams_of(org_id, user_id).await?;
-        let assigned = sqlx::query(
-            "SELECT DISTINCT a.requisition_id FROM interview_panel p \
-             CROSS JOIN interviews i CROSS JOIN applications a \
-             WHERE p.user_id = $1 AND i.id = p.interview_id AND i.org_id = $2 \
-               AND i.status <> 'cancelled' AND a.id = i.application_id",
-        )
-        .bind(user_id)
-        .bind(org_id)
-        .fetch_all(self.pool())
-        .await?
-        .iter()
-        .map(|r| r.try_get("requisition_id"))
-        .collect::<Result<HashSet<String>, _>>()?;
+        let assigned = self
+            .requisition_ids(
+                "SELECT DISTINCT a.requisition_id FROM interview_panel p \
+                 CROSS JOIN interviews i CROSS JOIN applications a \
+                 WHERE p.user_id = $1 AND i.id = p.interview_id AND i.org_id = $2 \
+                   AND i.status <> 'cancelled' AND a.id = i.application_id",
+                user_id,
+                org_id,
+            )
+            .await?;
         Ok((team, assigned))
     }
 
@@ -247,11 +279,8 @@ impl Store {
         org_id: &str,
         candidate_ids: &[String],
     ) -> Result<Vec<CandidateName>, StoreError> {
-        let mut out = Vec::with_capacity(candidate_ids.len());
-        for chunk in candidate_ids.chunks(500) {
-            let list = placeholders(2, chunk.len());
-            // The SQL is this crate's own text; every value in it is a bound argument.
-            let sql = format!(
+        let rows = rows_by_ids(self.pool(), &[org_id], candidate_ids, |list| {
+            format!(
                 "SELECT c.id, c.name, \
                      (SELECT a.requisition_id FROM applications a \
                       JOIN requisitions r ON r.id = a.requisition_id \
@@ -259,20 +288,19 @@ impl Store {
                         AND r.blind_first_stage = 1 \
                       ORDER BY a.id LIMIT 1) AS blind_requisition \
                  FROM candidates c WHERE c.org_id = $1 AND c.id IN ({list})"
-            );
-            let mut query = sqlx::query(AssertSqlSafe(sql)).bind(org_id);
-            for id in chunk {
-                query = query.bind(id);
-            }
-            for row in query.fetch_all(self.pool()).await? {
-                out.push(CandidateName {
+            )
+        })
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|row| {
+                Ok(CandidateName {
                     id: row.try_get("id")?,
                     name: row.try_get("name")?,
                     blind_requisition: row.try_get("blind_requisition")?,
-                });
-            }
-        }
-        Ok(out)
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()?)
     }
 
     /// Which of the candidates have applied to the requisition.
@@ -282,24 +310,22 @@ impl Store {
         requisition_id: &str,
         candidate_ids: &[String],
     ) -> Result<HashSet<String>, StoreError> {
-        let mut out = HashSet::new();
-        for chunk in candidate_ids.chunks(500) {
-            let list = placeholders(3, chunk.len());
-            let sql = format!(
-                "SELECT a.candidate_id FROM applications a \
-                 WHERE a.requisition_id = $1 AND a.org_id = $2 AND a.candidate_id IN ({list})"
-            );
-            let mut query = sqlx::query(AssertSqlSafe(sql))
-                .bind(requisition_id)
-                .bind(org_id);
-            for id in chunk {
-                query = query.bind(id);
-            }
-            for row in query.fetch_all(self.pool()).await? {
-                out.insert(row.try_get("candidate_id")?);
-            }
-        }
-        Ok(out)
+        let rows = rows_by_ids(
+            self.pool(),
+            &[requisition_id, org_id],
+            candidate_ids,
+            |list| {
+                format!(
+                    "SELECT a.candidate_id FROM applications a WHERE a.requisition_id = $1 \
+                     AND a.org_id = $2 AND a.candidate_id IN ({list})"
+                )
+            },
+        )
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|row| row.try_get("candidate_id"))
+            .collect::<Result<_, _>>()?)
     }
 
     /// The position of the organisation's audit head: it moves with every audited change, so

@@ -701,27 +701,22 @@ impl Store {
         let ids: Vec<&str> = interviews.iter().map(|i| i.id.as_str()).collect();
         let mut panels: std::collections::HashMap<String, Vec<PanelSeat>> =
             std::collections::HashMap::new();
-        for chunk in ids.chunks(500) {
-            let list = super::facts::placeholders(1, chunk.len());
-            // The SQL is this crate's own text; every value in it is a bound argument.
-            let sql = format!(
+        let rows = super::facts::rows_by_ids(self.pool(), &[], &ids, |list| {
+            format!(
                 "SELECT interview_id, user_id, role FROM interview_panel \
                  WHERE interview_id IN ({list}) ORDER BY interview_id, user_id"
-            );
-            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-            for id in chunk {
-                query = query.bind(*id);
-            }
-            for row in query.fetch_all(self.pool()).await? {
-                let seat = PanelSeat {
-                    user_id: row.try_get("user_id")?,
-                    role: enum_col(&row, "role", Role::from_id)?,
-                };
-                panels
-                    .entry(row.try_get("interview_id")?)
-                    .or_default()
-                    .push(seat);
-            }
+            )
+        })
+        .await?;
+        for row in rows {
+            let seat = PanelSeat {
+                user_id: row.try_get("user_id")?,
+                role: enum_col(&row, "role", Role::from_id)?,
+            };
+            panels
+                .entry(row.try_get("interview_id")?)
+                .or_default()
+                .push(seat);
         }
         for interview in &mut interviews {
             interview.panel = panels.remove(&interview.id).unwrap_or_default();

@@ -254,30 +254,24 @@ impl Store {
         interviewer_id: &str,
         application_ids: &[String],
     ) -> Result<Vec<ScorecardRecord>, StoreError> {
-        let mut out = Vec::new();
-        for chunk in application_ids.chunks(500) {
-            let list = super::facts::placeholders(3, chunk.len());
-            // The SQL is this crate's own text; every value in it is a bound argument.
-            let sql = format!(
-                concat!(
-                    "SELECT ",
-                    columns!(),
-                    " FROM scorecards s WHERE s.org_id = $1 AND s.interviewer_id = $2 \
-                     AND s.application_id IN ({}) ORDER BY s.application_id, s.round_id, s.id"
-                ),
-                list
-            );
-            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
-                .bind(org_id)
-                .bind(interviewer_id);
-            for id in chunk {
-                query = query.bind(id);
-            }
-            for row in query.fetch_all(self.pool()).await? {
-                out.push(scorecard_from(&row)?);
-            }
-        }
-        Ok(out)
+        let rows = super::facts::rows_by_ids(
+            self.pool(),
+            &[org_id, interviewer_id],
+            application_ids,
+            |list| {
+                format!(
+                    concat!(
+                        "SELECT ",
+                        columns!(),
+                        " FROM scorecards s WHERE s.org_id = $1 AND s.interviewer_id = $2 \
+                         AND s.application_id IN ({}) ORDER BY s.application_id, s.round_id, s.id"
+                    ),
+                    list
+                )
+            },
+        )
+        .await?;
+        Ok(rows.iter().map(scorecard_from).collect::<Result<_, _>>()?)
     }
 
     /// Up to `limit` unsubmitted scorecards of the organisation past due at `now_ms`, the

@@ -167,6 +167,19 @@ async fn request(
     Ok(status)
 }
 
+/// Serves `state` on a free loopback port in the current runtime; the base URL.
+pub async fn serve(state: &hireloop_web::AppState) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let served = state.clone();
+    tokio::spawn(async move {
+        hireloop_web::serve(listener, served, std::future::pending())
+            .await
+            .unwrap();
+    });
+    base
+}
+
 pub fn quantile(sorted: &[u64], q: f64) -> f64 {
     if sorted.is_empty() {
         return f64::NAN;

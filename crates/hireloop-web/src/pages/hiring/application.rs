@@ -789,17 +789,34 @@ async fn propose(p: Posted) -> Result<Response, WebError> {
     }
 }
 
+/// What a row's form (`p.id`) acts on: an interview or an offer of the application.
+#[derive(Clone, Copy)]
+enum Row {
+    Interview,
+    Offer,
+}
+
+/// Authorises `action` on the row the form names, and finds the application the row belongs
+/// to (where the page goes back to).
+async fn on_row(p: &Posted, action: Action, row: Row) -> Result<(Ctx, String), WebError> {
+    let (object, store) = (
+        match row {
+            Row::Interview => Object::Interview(&p.id),
+            Row::Offer => Object::Offer(&p.id),
+        },
+        p.state.store(),
+    );
+    let ctx = p.authorize(action, object).await?;
+    let application_id = match row {
+        Row::Interview => store.interview(ctx.org_id(), &p.id).await?.application_id,
+        Row::Offer => store.offer(ctx.org_id(), &p.id).await?.application_id,
+    };
+    Ok((ctx, application_id))
+}
+
 /// `POST /orgs/{org}/offers/{id}/approve`: approves an offer outside the band, with a reason.
 async fn approve(p: Posted) -> Result<Response, WebError> {
-    let ctx = p
-        .authorize(Action::OfferApprove, Object::Offer(&p.id))
-        .await?;
-    let application_id = p
-        .state
-        .store()
-        .offer(ctx.org_id(), &p.id)
-        .await?
-        .application_id;
+    let (ctx, application_id) = on_row(&p, Action::OfferApprove, Row::Offer).await?;
     let result = decisions::approve(
         &p.state,
         &ctx,
@@ -922,15 +939,7 @@ fn reschedule_field(field: &str) -> String {
 /// `POST /orgs/{org}/interviews/{id}/reschedule`: a new time with the reason, kept in the
 /// interview's history.
 async fn reschedule(p: Posted) -> Result<Response, WebError> {
-    let ctx = p
-        .authorize(Action::InterviewReschedule, Object::Interview(&p.id))
-        .await?;
-    let application_id = p
-        .state
-        .store()
-        .interview(ctx.org_id(), &p.id)
-        .await?
-        .application_id;
+    let (ctx, application_id) = on_row(&p, Action::InterviewReschedule, Row::Interview).await?;
     let result = match (
         parse_local(p.form.get("starts")),
         parse_local(p.form.get("ends")),
@@ -971,15 +980,7 @@ async fn reschedule(p: Posted) -> Result<Response, WebError> {
 
 /// `POST /orgs/{org}/interviews/{id}/cancel`: calls an interview off, with an optional reason.
 async fn cancel(p: Posted) -> Result<Response, WebError> {
-    let ctx = p
-        .authorize(Action::InterviewCancel, Object::Interview(&p.id))
-        .await?;
-    let application_id = p
-        .state
-        .store()
-        .interview(ctx.org_id(), &p.id)
-        .await?
-        .application_id;
+    let (ctx, application_id) = on_row(&p, Action::InterviewCancel, Row::Interview).await?;
     let body = CancelBody {
         reason: Some(p.form.get("reason").to_owned()),
     };
@@ -994,15 +995,7 @@ async fn cancel(p: Posted) -> Result<Response, WebError> {
 
 /// `POST /orgs/{org}/offers/{id}/status`: the offer goes out, is accepted, declined or withdrawn.
 async fn offer_status(p: Posted) -> Result<Response, WebError> {
-    let ctx = p
-        .authorize(Action::OfferPropose, Object::Offer(&p.id))
-        .await?;
-    let application_id = p
-        .state
-        .store()
-        .offer(ctx.org_id(), &p.id)
-        .await?
-        .application_id;
+    let (ctx, application_id) = on_row(&p, Action::OfferPropose, Row::Offer).await?;
     let body = OfferStatusBody {
         status: p.form.get("status").to_owned(),
     };
