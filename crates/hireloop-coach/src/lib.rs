@@ -112,6 +112,19 @@ impl<'c> Coach<'c> {
             .get_or_init(|| resume::Screener::new(self.content))
     }
 
+    /// Compiles now what is otherwise compiled on first use: every question's concepts, the
+    /// resume screener and the Chinese segmenter. A server calls this as it starts, so the first
+    /// candidates after a restart do not wait for it (together it takes a good part of a second).
+    pub fn warm(&self) {
+        for q in &self.content.questions {
+            if let Some(cell) = self.concepts.get(q.id.as_str()) {
+                cell.get_or_init(|| concept_set(q));
+            }
+        }
+        self.screener();
+        text::jieba();
+    }
+
     /// Grades an answer to a question of the bank.
     pub fn grade_question(&self, id: &str, answer: &str) -> Result<Grade, CoachError> {
         let q = self
@@ -123,17 +136,7 @@ impl<'c> Coach<'c> {
         let concept_hits = self
             .concepts
             .get(q.id.as_str())
-            .map(|cell| {
-                cell.get_or_init(|| {
-                    let groups: Vec<Vec<&str>> = q
-                        .concepts
-                        .iter()
-                        .map(|k| k.en.iter().chain(&k.zh).map(String::as_str).collect())
-                        .collect();
-                    TermSet::new(&groups)
-                })
-                .find(&a, &self.negation)
-            })
+            .map(|cell| cell.get_or_init(|| concept_set(q)).find(&a, &self.negation))
             .unwrap_or_default();
         let mut task = task_of(q, concept_hits);
         task.topical = q
@@ -551,6 +554,16 @@ fn check_size(s: &str) -> Result<(), CoachError> {
     } else {
         Ok(())
     }
+}
+
+/// A question's concepts as one term set, each concept a group of its English and Chinese terms.
+fn concept_set(q: &Question) -> TermSet {
+    let groups: Vec<Vec<&str>> = q
+        .concepts
+        .iter()
+        .map(|k| k.en.iter().chain(&k.zh).map(String::as_str).collect())
+        .collect();
+    TermSet::new(&groups)
 }
 
 fn task_of(q: &Question, concept_hits: Vec<Hit>) -> Task<'_> {

@@ -7,12 +7,23 @@
 use std::sync::OnceLock;
 
 use hireloop_coach::Coach;
+use hireloop_coach::resume::{DocKind, YearMonth};
 use hireloop_core::Content;
 use proptest::prelude::*;
 
 fn content() -> &'static Content {
     static C: OnceLock<Content> = OnceLock::new();
     C.get_or_init(|| Content::builtin().unwrap())
+}
+
+/// One coach warmed up front, as the server does, shared by the cases.
+fn warmed() -> &'static Coach<'static> {
+    static W: OnceLock<Coach<'static>> = OnceLock::new();
+    W.get_or_init(|| {
+        let coach = Coach::new(content());
+        coach.warm();
+        coach
+    })
 }
 
 /// Pieces answers are made of: words of the lexicons, numbers, Chinese, punctuation and noise.
@@ -66,6 +77,21 @@ proptest! {
         }
         let again = coach.grade_question(ids[q], &text).unwrap();
         prop_assert_eq!(serde_json::to_string(&g).unwrap(), serde_json::to_string(&again).unwrap());
+    }
+
+    #[test]
+    fn a_warmed_coach_grades_as_a_cold_one(text in answer(), q in 0usize..13) {
+        let ids = ["design/taobao-digital-health", "scale/latency-vs-conversion", "competitive/aliexpress-vs-amazon-europe", "optimize/rural-elderly-checkout", "metrics/cloud-north-star", "guesstimate/tmall-1111-category-volume", "ab/ctr-up-aov-down", "funnel/impression-to-purchase", "values/embrace-change", "values/customer-first", "values/ownership", "values/simplicity", "case/singles-day-feature"];
+        let warm = warmed();
+        let cold = Coach::new(content());
+        let a = warm.grade_question(ids[q], &text).unwrap();
+        let b = cold.grade_question(ids[q], &text).unwrap();
+        prop_assert_eq!(serde_json::to_string(&a).unwrap(), serde_json::to_string(&b).unwrap());
+        let as_of = YearMonth::new(2026, 11).unwrap();
+        prop_assert_eq!(
+            warm.screener().screen_text(DocKind::Text, text.clone(), as_of),
+            cold.screener().screen_text(DocKind::Text, text, as_of)
+        );
     }
 
     #[test]

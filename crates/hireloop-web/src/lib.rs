@@ -86,6 +86,10 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let store = state.store().clone();
+    // Compile the coach's lexicons off the request path, so the first answers after a start do
+    // not queue behind it.
+    let warming = state.clone();
+    tokio::task::spawn_blocking(move || warming.coach().warm());
     let deliveries = hiring::delivery::spawn(state.clone());
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     let result = axum::serve(listener, app)

@@ -8,6 +8,8 @@
 //! cargo bench -p hireloop --bench load -- pages --rate 1000
 //! cargo bench -p hireloop --bench load -- burst --rate 20000 --seconds 30
 //! cargo bench -p hireloop --bench load -- submit --max-connections 4   # the store's pool size
+//! cargo bench -p hireloop --bench load -- submit --timeline 250   # p50/p99 per 250 ms window
+//! cargo bench -p hireloop --bench load -- submit --rate inf --connections 32   # the capacity
 //! ```
 //!
 //! The server runs in this process on a 2-thread runtime with an SQLite file in a temporary
@@ -123,6 +125,9 @@ fn fixture(loops: usize, max_connections: u32) -> Fixture {
         }
         items
     });
+    // The server compiles the coach's lexicons in the background as it starts; the bench waits
+    // for that, to measure the steady state rather than the first half second after a start.
+    state.coach().warm();
     Fixture {
         base,
         state,
@@ -147,6 +152,24 @@ fn report(name: &str, rate: f64, tally: &mut Tally, elapsed: Duration) {
         quantile(&tally.latencies_us, 1.0),
         tally.statuses
     );
+}
+
+/// How many requests a run makes: `rate × seconds`, or `--requests N` (default 20,000) for a
+/// closed-loop run (`--rate inf`), where each connection sends as soon as it is answered.
+fn request_count(args: &[String], rate: f64, seconds: f64) -> usize {
+    if rate.is_finite() {
+        (rate * seconds) as usize
+    } else {
+        arg(args, "--requests", 20_000.0) as usize
+    }
+}
+
+/// `--timeline MS`: p50 and p99 per window of MS milliseconds.
+fn timeline(args: &[String], tally: &Tally) {
+    let window = arg(args, "--timeline", 0.0) as u64;
+    if window > 0 {
+        common::print_timeline(tally, window);
+    }
 }
 
 fn submit_jobs(f: &Fixture, count: usize) -> Vec<Job> {
@@ -189,18 +212,19 @@ fn main() {
     if all || which.contains(&"submit") {
         let rate = arg(&args, "--rate", 2000.0);
         let seconds = arg(&args, "--seconds", 10.0);
-        let count = (rate * seconds) as usize;
+        let count = request_count(&args, rate, seconds);
         let f = fixture(count / 20 + 10, pool);
         let jobs = submit_jobs(&f, count);
         let (mut tally, elapsed) = run(&f.base, &jobs, rate, connections);
         report("submit (coach grading)", rate, &mut tally, elapsed);
+        timeline(&args, &tally);
         drop(f.runtime);
     }
     if all || which.contains(&"pages") {
         let rate = arg(&args, "--rate", 1000.0);
         let seconds = arg(&args, "--seconds", 10.0);
         let f = fixture(40, pool);
-        let jobs: Vec<Job> = (0..(rate * seconds) as usize)
+        let jobs: Vec<Job> = (0..request_count(&args, rate, seconds))
             .map(|i| {
                 let (token, _, loop_id, key, _) = &f.items[i % f.items.len()];
                 // Pages take the session cookie; the bench sends the same token as a bearer,
@@ -219,16 +243,18 @@ fn main() {
             .collect();
         let (mut tally, elapsed) = run(&f.base, &jobs, rate, connections);
         report("page renders", rate, &mut tally, elapsed);
+        timeline(&args, &tally);
         drop(f.runtime);
     }
     if all || which.contains(&"burst") {
         let rate = arg(&args, "--rate", 20_000.0);
         let seconds = arg(&args, "--seconds", 30.0);
-        let count = (rate * seconds) as usize;
+        let count = request_count(&args, rate, seconds);
         let f = fixture(count / 20 + 10, pool);
         let jobs = submit_jobs(&f, count);
         let (mut tally, elapsed) = run(&f.base, &jobs, rate, connections.max(4096));
         report("burst (10x)", rate, &mut tally, elapsed);
+        timeline(&args, &tally);
         // Every acknowledged answer must be in the database.
         let lost = f.runtime.block_on(async {
             let mut lost = 0;

@@ -21,6 +21,9 @@ pub struct Job {
 pub struct Tally {
     /// Latency of each request, in microseconds from when it was due.
     pub latencies_us: Vec<u64>,
+    /// (when it was due, in microseconds from the start; its latency) of each request, for a
+    /// timeline of the run.
+    pub timeline: Vec<(u64, u64)>,
     /// Requests per HTTP status (0: the connection failed).
     pub statuses: BTreeMap<u16, usize>,
     /// The (token, path, _) of every POST answered 200.
@@ -57,6 +60,7 @@ pub fn run(base: &str, jobs: &[Job], rate: f64, connections: usize) -> (Tally, D
         for t in tasks {
             let local = t.await.unwrap();
             tally.latencies_us.extend(local.latencies_us);
+            tally.timeline.extend(local.timeline);
             for (s, n) in local.statuses {
                 *tally.statuses.entry(s).or_default() += n;
             }
@@ -94,9 +98,11 @@ async fn connection(
                 0
             }
         };
+        let latency = due.elapsed().as_micros().min(u128::from(u64::MAX)) as u64;
+        local.latencies_us.push(latency);
         local
-            .latencies_us
-            .push(due.elapsed().as_micros().min(u128::from(u64::MAX)) as u64);
+            .timeline
+            .push(((due - start).as_micros() as u64, latency));
         *local.statuses.entry(status).or_default() += 1;
         if status == 200 && job.body.is_some() {
             local
@@ -178,6 +184,27 @@ pub async fn serve(state: &hireloop_web::AppState) -> String {
             .unwrap();
     });
     base
+}
+
+/// Prints p50 and p99 per window of `window_ms`, to tell a start-up stall from steady queueing.
+pub fn print_timeline(tally: &Tally, window_ms: u64) {
+    let mut windows: BTreeMap<u64, Vec<u64>> = BTreeMap::new();
+    for &(due, latency) in &tally.timeline {
+        windows
+            .entry(due / 1000 / window_ms)
+            .or_default()
+            .push(latency);
+    }
+    for (w, mut latencies) in windows {
+        latencies.sort_unstable();
+        println!(
+            "  {:>6} ms: {:>5} requests, p50 {:>8.2} ms, p99 {:>8.2} ms",
+            w * window_ms,
+            latencies.len(),
+            quantile(&latencies, 0.5),
+            quantile(&latencies, 0.99)
+        );
+    }
 }
 
 pub fn quantile(sorted: &[u64], q: f64) -> f64 {
