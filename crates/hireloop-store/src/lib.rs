@@ -44,6 +44,7 @@ use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{AnyConnection, AnyPool, Connection, Executor};
 
 pub use accounts::{NewUser, Session, User};
+pub use batch::WriteStats;
 pub use error::StoreError;
 pub use hiring::*;
 pub use practice::{
@@ -146,6 +147,10 @@ impl Store {
                 if url.contains(":memory:") || url.contains("mode=memory") {
                     pool = pool.max_connections(1);
                 }
+                // The pool would ping a connection before each use, to find one a server
+                // dropped. A file cannot drop us, and with SQLite every ping is a round trip to
+                // the connection's thread: as many as the queries themselves.
+                pool = pool.test_before_acquire(false);
                 pool = pool.after_connect(|conn, _| {
                     Box::pin(async move {
                         conn.execute(SQLITE_PRAGMAS).await?;
@@ -172,7 +177,7 @@ impl Store {
                 url: shown.clone(),
                 cause,
             })?;
-        let writer = batch::Writer::start(pool.clone(), options.write_queue);
+        let writer = batch::Writer::start(pool.clone(), backend, options.write_queue);
         let store = Store {
             pool,
             backend,
@@ -220,6 +225,11 @@ impl Store {
 
     pub(crate) fn writer(&self) -> &batch::Writer {
         &self.writer
+    }
+
+    /// What the group-commit writer has done since this store was opened.
+    pub fn write_stats(&self) -> WriteStats {
+        self.writer.stats()
     }
 }
 

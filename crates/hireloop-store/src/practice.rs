@@ -6,7 +6,7 @@
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use crate::batch::{Done, Op};
+use crate::batch::{Done, Op, Submit};
 use crate::progress::CardRecord;
 use crate::{Store, StoreError, new_id};
 
@@ -431,7 +431,7 @@ impl Store {
     ) -> Result<(Answer, bool), StoreError> {
         let done = self
             .writer()
-            .write(Op::Submit {
+            .write(Op::Submit(Submit {
                 user_id: user_id.to_owned(),
                 loop_id: loop_id.to_owned(),
                 item_key: item_key.to_owned(),
@@ -443,7 +443,7 @@ impl Store {
                 self_rating: submission.self_rating,
                 now_ms,
                 card: card.cloned(),
-            })
+            }))
             .await?;
         if let Done::Submit(Some(answer)) = done {
             return Ok((*answer, true));

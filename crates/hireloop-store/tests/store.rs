@@ -536,6 +536,117 @@ async fn concurrent_writes_commit_together_and_fail_alone() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn submissions_in_one_commit_keep_the_one_by_one_rules() {
+    // Many submissions at once share commits (and statements): the same item submitted from
+    // several tabs, one user's items of one family, another user's loop and a finished loop.
+    on_every_backend("together", |url| async move {
+        let store = Store::open(&url).await.unwrap();
+        let ada = user(&store, "ada@example.com").await;
+        let bob = user(&store, "bob@example.com").await;
+        let running = store
+            .create_loop(&ada, LoopKind::Loop, "{}", "{}", 5)
+            .await
+            .unwrap()
+            .id;
+        let finished = store
+            .create_loop(&ada, LoopKind::Loop, "{}", "{}", 5)
+            .await
+            .unwrap()
+            .id;
+        store.finish_loop(&ada, &finished, "{}", 6).await.unwrap();
+        let card = |due_ms: i64| CardRecord {
+            subject: "family:design".to_owned(),
+            card: format!("{{\"due\":{due_ms}}}"),
+            due_ms,
+        };
+        let mut tasks = Vec::new();
+        for i in 0..240_i64 {
+            let (store, ada, bob, running, finished) = (
+                store.clone(),
+                ada.clone(),
+                bob.clone(),
+                running.clone(),
+                finished.clone(),
+            );
+            tasks.push(tokio::spawn(async move {
+                let overall = 1.0 + (i % 7) as f64 / 2.0;
+                let feedback = format!("{{\"from\":{i}}}");
+                let sub = Submission {
+                    feedback: &feedback,
+                    ..submission("x", overall)
+                };
+                let (who, loop_id, key) = match i % 8 {
+                    // Eight tabs each submit items r/0 … r/9 (the same ten items).
+                    0..=4 => (&ada, &running, format!("r/{}", i % 10)),
+                    // Items of their own, each with the family's card.
+                    5 => (&ada, &running, format!("own/{i}")),
+                    6 => (&bob, &running, format!("bob/{i}")),
+                    _ => (&ada, &finished, format!("late/{i}")),
+                };
+                let r = store
+                    .submit_answer(who, loop_id, &key, &sub, Some(&card(i)), 8)
+                    .await;
+                (i, key, feedback, r)
+            }));
+        }
+        let mut fresh_by_key: std::collections::HashMap<String, String> = Default::default();
+        let mut answers_by_key: std::collections::HashMap<String, Vec<String>> = Default::default();
+        for t in tasks {
+            let (i, key, feedback, r) = t.await.unwrap();
+            match i % 8 {
+                6 => assert!(matches!(r, Err(StoreError::NotFound { .. })), "{r:?}"),
+                7 => assert!(matches!(r, Err(StoreError::Conflict(_))), "{r:?}"),
+                _ => {
+                    let (answer, fresh) = r.unwrap();
+                    assert_eq!(answer.item_key, key);
+                    if fresh {
+                        assert_eq!(answer.feedback.as_deref(), Some(feedback.as_str()));
+                        assert!(
+                            fresh_by_key.insert(key.clone(), feedback).is_none(),
+                            "{key} recorded twice"
+                        );
+                    }
+                    answers_by_key
+                        .entry(key)
+                        .or_default()
+                        .push(answer.feedback.unwrap());
+                }
+            }
+        }
+        // Each item was recorded once, and every tab was answered with that one grading.
+        for (key, seen) in &answers_by_key {
+            let first = &fresh_by_key[key];
+            assert!(seen.iter().all(|f| f == first), "{key}: {seen:?}");
+        }
+        let stored = store.answers(&ada, &running).await.unwrap();
+        assert_eq!(stored.len(), 10 + 30);
+        for a in &stored {
+            assert_eq!(a.feedback.as_ref(), Some(&fresh_by_key[&a.item_key]));
+        }
+        assert!(store.answers(&ada, &finished).await.unwrap().is_empty());
+        // The family's card is one of the fresh submissions' cards.
+        let stored_card = store.card(&ada, "family:design").await.unwrap().unwrap();
+        let from_fresh: Vec<i64> = fresh_by_key
+            .values()
+            .map(|f| {
+                f.trim_start_matches("{\"from\":")
+                    .trim_end_matches('}')
+                    .parse()
+                    .unwrap()
+            })
+            .collect();
+        assert!(from_fresh.contains(&stored_card.due_ms), "{stored_card:?}");
+        assert!(store.card(&bob, "family:design").await.unwrap().is_none());
+        // No write failed in the database, so no batch fell back to one write at a time.
+        let stats = store.write_stats();
+        assert_eq!(stats.retried_alone, 0, "{stats:?}");
+        assert_eq!(stats.writes, 240);
+        assert!(stats.commits < 240, "{stats:?}");
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_write_the_database_refuses_fails_alone_and_its_batch_is_kept() {
     on_every_backend("refused", |url| async move {
         let store = Store::open(&url).await.unwrap();
@@ -588,6 +699,7 @@ async fn a_write_the_database_refuses_fails_alone_and_its_batch_is_kept() {
         let answers = store.answers(&ada, &l).await.unwrap();
         assert_eq!(answers.len(), 39);
         assert!(answers.iter().all(|a| a.item_key != "r/13"));
+        assert!(store.write_stats().retried_alone >= 1);
     })
     .await;
 }

@@ -154,6 +154,18 @@ fn report(name: &str, rate: f64, tally: &mut Tally, elapsed: Duration) {
     );
 }
 
+/// The group commits of the run: how many, and how many writes each held on average.
+fn writes(f: &Fixture) {
+    let stats = f.state.store().write_stats();
+    println!(
+        "  store: {} writes in {} commits ({:.1} a commit), {} batches retried write by write",
+        stats.writes,
+        stats.commits,
+        stats.writes as f64 / stats.commits.max(1) as f64,
+        stats.retried_alone
+    );
+}
+
 /// How many requests a run makes: `rate × seconds`, or `--requests N` (default 20,000) for a
 /// closed-loop run (`--rate inf`), where each connection sends as soon as it is answered.
 fn request_count(args: &[String], rate: f64, seconds: f64) -> usize {
@@ -218,6 +230,7 @@ fn main() {
         let (mut tally, elapsed) = run(&f.base, &jobs, rate, connections);
         report("submit (coach grading)", rate, &mut tally, elapsed);
         timeline(&args, &tally);
+        writes(&f);
         drop(f.runtime);
     }
     if all || which.contains(&"pages") {
@@ -255,6 +268,7 @@ fn main() {
         let (mut tally, elapsed) = run(&f.base, &jobs, rate, connections.max(4096));
         report("burst (10x)", rate, &mut tally, elapsed);
         timeline(&args, &tally);
+        writes(&f);
         // Every acknowledged answer must be in the database.
         let lost = f.runtime.block_on(async {
             let mut lost = 0;

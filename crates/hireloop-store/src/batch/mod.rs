@@ -12,13 +12,18 @@
 //! [`StoreError::Busy`], which the server turns into "busy, retry after" rather than letting
 //! waits grow without end.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use sqlx::any::AnyRow;
 use sqlx::{Acquire, AnyConnection, AnyPool, Row};
 use tokio::sync::{mpsc, oneshot};
 
-use crate::StoreError;
 use crate::practice::{Answer, DraftSaved};
-use crate::progress::{CardRecord, PUT_CARD};
+use crate::progress::CardRecord;
+use crate::{Backend, StoreError};
+
+mod together;
 
 /// Most writes in one commit.
 const MAX_BATCH: usize = 256;
@@ -37,19 +42,44 @@ pub(crate) enum Op {
         now_ms: i64,
     },
     /// Record a graded answer unless it is already submitted, and with it the review card.
-    Submit {
-        user_id: String,
-        loop_id: String,
-        item_key: String,
-        question_id: String,
-        family: String,
-        text: String,
-        overall: f64,
-        feedback: String,
-        self_rating: Option<i64>,
-        now_ms: i64,
-        card: Option<CardRecord>,
-    },
+    Submit(Submit),
+}
+
+/// A graded answer to record.
+#[derive(Debug)]
+pub(crate) struct Submit {
+    pub(crate) user_id: String,
+    pub(crate) loop_id: String,
+    pub(crate) item_key: String,
+    pub(crate) question_id: String,
+    pub(crate) family: String,
+    pub(crate) text: String,
+    pub(crate) overall: f64,
+    pub(crate) feedback: String,
+    pub(crate) self_rating: Option<i64>,
+    pub(crate) now_ms: i64,
+    /// The review card of the answer's family, written only with a fresh submission.
+    pub(crate) card: Option<CardRecord>,
+}
+
+impl Submit {
+    /// The answer as stored by a fresh submission, given the two columns it does not set.
+    fn answer(&self, draft_version: i64, draft_saved_ms: Option<i64>) -> Answer {
+        Answer {
+            loop_id: self.loop_id.clone(),
+            item_key: self.item_key.clone(),
+            question_id: self.question_id.clone(),
+            family: self.family.clone(),
+            draft: self.text.clone(),
+            draft_version,
+            draft_saved_ms,
+            submitted: Some(self.text.clone()),
+            submitted_ms: Some(self.now_ms),
+            overall: Some(self.overall),
+            feedback: Some(self.feedback.clone()),
+            self_rating: self.self_rating,
+        }
+    }
 }
 
 /// What a write did; `None` when it matched no row (not the user's, finished, or submitted).
@@ -65,14 +95,46 @@ type Reply = oneshot::Sender<Result<Done, StoreError>>;
 #[derive(Debug, Clone)]
 pub(crate) struct Writer {
     queue: mpsc::Sender<(Op, Reply)>,
+    counts: Arc<Counts>,
+}
+
+/// What the writer has done since it started.
+#[derive(Debug, Default)]
+struct Counts {
+    commits: AtomicU64,
+    writes: AtomicU64,
+    retried: AtomicU64,
+}
+
+/// What the writer has done since the store was opened: how many commits, how many writes they
+/// held, and how many batches had to run again write by write because the database refused one
+/// of their writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct WriteStats {
+    /// Commits of batches (each one sync of the log).
+    pub commits: u64,
+    /// Writes committed or refused in them.
+    pub writes: u64,
+    /// Batches run a second time, each write in its own savepoint.
+    pub retried_alone: u64,
 }
 
 impl Writer {
     /// Starts the writer task on the current runtime.
-    pub(crate) fn start(pool: AnyPool, capacity: usize) -> Writer {
+    pub(crate) fn start(pool: AnyPool, backend: Backend, capacity: usize) -> Writer {
         let (queue, rx) = mpsc::channel(capacity.max(1));
-        tokio::spawn(run(pool, rx));
-        Writer { queue }
+        let counts = Arc::new(Counts::default());
+        tokio::spawn(run(pool, backend, rx, counts.clone()));
+        Writer { queue, counts }
+    }
+
+    /// What the writer has done so far.
+    pub(crate) fn stats(&self) -> WriteStats {
+        WriteStats {
+            commits: self.counts.commits.load(Ordering::Relaxed),
+            writes: self.counts.writes.load(Ordering::Relaxed),
+            retried_alone: self.counts.retried.load(Ordering::Relaxed),
+        }
     }
 
     /// Queues a write and waits for the commit that holds it.
@@ -86,12 +148,19 @@ impl Writer {
     }
 }
 
-async fn run(pool: AnyPool, mut rx: mpsc::Receiver<(Op, Reply)>) {
+async fn run(
+    pool: AnyPool,
+    backend: Backend,
+    mut rx: mpsc::Receiver<(Op, Reply)>,
+    counts: Arc<Counts>,
+) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
         let (ops, replies): (Vec<Op>, Vec<Reply>) = batch.drain(..).unzip();
-        match apply(&pool, &ops).await {
+        match apply(&pool, backend, &ops, &counts).await {
             Ok(results) => {
+                counts.commits.fetch_add(1, Ordering::Relaxed);
+                counts.writes.fetch_add(ops.len() as u64, Ordering::Relaxed);
                 for (reply, result) in replies.into_iter().zip(results) {
                     let _ = reply.send(result);
                 }
@@ -111,43 +180,81 @@ async fn run(pool: AnyPool, mut rx: mpsc::Receiver<(Op, Reply)>) {
 /// whose writes all succeed needs nothing more; when one fails, the whole transaction is rolled
 /// back and the batch runs again with each write in its own savepoint, so the failing write is
 /// undone alone. Writes rarely fail, and a savepoint costs two more statements per write.
-async fn apply(pool: &AnyPool, ops: &[Op]) -> Result<Vec<Result<Done, StoreError>>, sqlx::Error> {
-    match apply_together(pool, ops).await? {
+async fn apply(
+    pool: &AnyPool,
+    backend: Backend,
+    ops: &[Op],
+    counts: &Counts,
+) -> Result<Vec<Result<Done, StoreError>>, sqlx::Error> {
+    match apply_together(pool, backend, ops).await? {
         Some(results) => Ok(results),
-        None => apply_each_alone(pool, ops).await,
+        None => {
+            counts.retried.fetch_add(1, Ordering::Relaxed);
+            apply_each_alone(pool, backend, ops).await
+        }
     }
 }
 
 /// The fast path: every write in one transaction; `None` (and nothing stored) when one failed.
+/// Drafts are written one by one in their order, then all submissions with a few multi-row
+/// statements ([`together`]): each statement is a round trip to the database's thread, and the
+/// writer is the one task every write waits for. Writes in one batch were in flight together,
+/// so drafts-then-submissions is an order they could have arrived in.
 async fn apply_together(
     pool: &AnyPool,
+    backend: Backend,
     ops: &[Op],
 ) -> Result<Option<Vec<Result<Done, StoreError>>>, sqlx::Error> {
     let mut tx = pool.begin().await?;
-    let mut results = Vec::with_capacity(ops.len());
-    for op in ops {
-        match perform(&mut tx, op).await {
-            Ok(done) => results.push(Ok(done)),
-            Err(_) => {
-                tx.rollback().await?;
-                return Ok(None);
+    let mut results: Vec<Option<Done>> = ops.iter().map(|_| None).collect();
+    let mut submits = Vec::new();
+    for (i, op) in ops.iter().enumerate() {
+        match op {
+            Op::Draft { .. } => match perform(&mut tx, backend, op).await {
+                Ok(done) => results[i] = Some(done),
+                Err(_) => {
+                    tx.rollback().await?;
+                    return Ok(None);
+                }
+            },
+            Op::Submit(submit) => submits.push((i, submit)),
+        }
+    }
+    match together::submit_all(&mut tx, backend, &submits).await {
+        Ok(answers) => {
+            for ((i, _), answer) in submits.iter().zip(answers) {
+                results[*i] = Some(Done::Submit(answer.map(Box::new)));
             }
+        }
+        Err(_) => {
+            tx.rollback().await?;
+            return Ok(None);
         }
     }
     tx.commit().await?;
-    Ok(Some(results))
+    Ok(Some(
+        results
+            .into_iter()
+            .map(|done| {
+                done.ok_or_else(|| {
+                    StoreError::Commit("a write of the batch went unperformed".into())
+                })
+            })
+            .collect(),
+    ))
 }
 
 /// The careful path: each write in its own savepoint, so a failing one rolls back alone.
 async fn apply_each_alone(
     pool: &AnyPool,
+    backend: Backend,
     ops: &[Op],
 ) -> Result<Vec<Result<Done, StoreError>>, sqlx::Error> {
     let mut tx = pool.begin().await?;
     let mut results = Vec::with_capacity(ops.len());
     for op in ops {
         let mut savepoint = tx.begin().await?;
-        match perform(&mut savepoint, op).await {
+        match perform(&mut savepoint, backend, op).await {
             Ok(done) => {
                 savepoint.commit().await?;
                 results.push(Ok(done));
@@ -162,7 +269,7 @@ async fn apply_each_alone(
     Ok(results)
 }
 
-async fn perform(conn: &mut AnyConnection, op: &Op) -> Result<Done, sqlx::Error> {
+async fn perform(conn: &mut AnyConnection, backend: Backend, op: &Op) -> Result<Done, sqlx::Error> {
     match op {
         Op::Draft {
             user_id,
@@ -203,76 +310,9 @@ async fn perform(conn: &mut AnyConnection, op: &Op) -> Result<Done, sqlx::Error>
                 .transpose()?;
             Ok(Done::Draft(saved))
         }
-        Op::Submit {
-            user_id,
-            loop_id,
-            item_key,
-            question_id,
-            family,
-            text,
-            overall,
-            feedback,
-            self_rating,
-            now_ms,
-            card,
-        } => {
-            // Only the two columns the submission does not set come back: the rest of the row is
-            // what was just written, and the grading is the largest value in it.
-            let row = sqlx::query(
-                "INSERT INTO answers (loop_id, item_key, user_id, question_id, family, draft, \
-                                      draft_version, draft_saved_ms, submitted, submitted_ms, \
-                                      overall, feedback, self_rating) \
-                 SELECT id, $2, user_id, $3, $4, $5, 0, NULL, $5, $6, $7, $8, $9 FROM loops \
-                 WHERE id = $1 AND user_id = $10 AND status = 'running' \
-                 ON CONFLICT (loop_id, item_key) DO UPDATE \
-                    SET submitted = excluded.submitted, submitted_ms = excluded.submitted_ms, \
-                        overall = excluded.overall, feedback = excluded.feedback, \
-                        self_rating = excluded.self_rating, draft = excluded.draft \
-                    WHERE answers.submitted IS NULL \
-                 RETURNING draft_version, draft_saved_ms",
-            )
-            .bind(loop_id)
-            .bind(item_key)
-            .bind(question_id)
-            .bind(family)
-            .bind(text)
-            .bind(*now_ms)
-            .bind(*overall)
-            .bind(feedback)
-            .bind(*self_rating)
-            .bind(user_id)
-            .fetch_optional(&mut *conn)
-            .await?;
-            let answer = match row {
-                Some(row) => Some(Box::new(Answer {
-                    loop_id: loop_id.clone(),
-                    item_key: item_key.clone(),
-                    question_id: question_id.clone(),
-                    family: family.clone(),
-                    draft: text.clone(),
-                    draft_version: row.try_get("draft_version")?,
-                    draft_saved_ms: row.try_get("draft_saved_ms")?,
-                    submitted: Some(text.clone()),
-                    submitted_ms: Some(*now_ms),
-                    overall: Some(*overall),
-                    feedback: Some(feedback.clone()),
-                    self_rating: *self_rating,
-                })),
-                None => None,
-            };
-            // The review card goes with a fresh submission only: a repeated one changes nothing.
-            if answer.is_some()
-                && let Some(card) = card
-            {
-                sqlx::query(PUT_CARD)
-                    .bind(user_id)
-                    .bind(&card.subject)
-                    .bind(&card.card)
-                    .bind(card.due_ms)
-                    .execute(&mut *conn)
-                    .await?;
-            }
-            Ok(Done::Submit(answer))
+        Op::Submit(submit) => {
+            let answer = together::submit_one(conn, backend, submit).await?;
+            Ok(Done::Submit(answer.map(Box::new)))
         }
     }
 }
