@@ -29,6 +29,7 @@ macro_rules! answer_columns {
 
 mod accounts;
 mod batch;
+mod checkpoint;
 mod error;
 mod hiring;
 mod instance;
@@ -81,9 +82,11 @@ impl Backend {
 /// (interviews, panels, scorecards of a season) is tens of megabytes: each connection keeps up to
 /// 32 MiB of pages (the default is 2 MiB), and reads go through a memory map of up to 256 MiB
 /// shared by all connections instead of a copy per page read.
+/// The log is copied back into the database by a task of its own ([`checkpoint`]); a commit does
+/// it only past a backstop of 10,000 pages.
 const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
      PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA cache_size = -32768; \
-     PRAGMA mmap_size = 268435456;";
+     PRAGMA mmap_size = 268435456; PRAGMA wal_autocheckpoint = 10000;";
 
 /// The connection settings of a [`Store`].
 #[derive(Debug, Clone)]
@@ -178,6 +181,9 @@ impl Store {
                 cause,
             })?;
         let writer = batch::Writer::start(pool.clone(), backend, options.write_queue);
+        if backend == Backend::Sqlite {
+            checkpoint::start(pool.clone());
+        }
         let store = Store {
             pool,
             backend,

@@ -705,6 +705,51 @@ async fn a_write_the_database_refuses_fails_alone_and_its_batch_is_kept() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_log_is_copied_into_the_database_without_a_commit_doing_it() {
+    // Commits only append to SQLite's log; a task of the store copies it into the database
+    // file. 400 answers of 5 KB are far below the size at which a commit would copy it itself.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("log.db");
+    let store = Store::open(&format!("sqlite://{}", file.display()))
+        .await
+        .unwrap();
+    let ada = user(&store, "ada@example.com").await;
+    let l = store
+        .create_loop(&ada, LoopKind::Loop, "{}", "{}", 5)
+        .await
+        .unwrap()
+        .id;
+    let before = std::fs::metadata(&file).unwrap().len();
+    let feedback = "x".repeat(5_000);
+    for i in 0..400 {
+        let sub = Submission {
+            feedback: &feedback,
+            ..submission("answer", 3.0)
+        };
+        store
+            .submit_answer(&ada, &l, &format!("r/{i}"), &sub, None, 8)
+            .await
+            .unwrap();
+    }
+    let mut grown = 0;
+    for _ in 0..40 {
+        grown = std::fs::metadata(&file)
+            .unwrap()
+            .len()
+            .saturating_sub(before);
+        if grown > 2_000_000 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(
+        grown > 2_000_000,
+        "the database file grew by {grown} bytes only"
+    );
+    assert_eq!(store.answers(&ada, &l).await.unwrap().len(), 400);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_full_write_queue_answers_busy_and_keeps_what_it_acknowledged() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("busy.db").display());

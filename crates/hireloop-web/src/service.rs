@@ -275,6 +275,28 @@ pub struct SubmitInput {
     pub self_rating: Option<i64>,
 }
 
+/// A recorded grading.
+#[derive(Debug, Clone)]
+pub struct Graded {
+    /// The grading.
+    pub feedback: ItemFeedback,
+    /// The grading as stored (JSON), for answers that send it on as it is.
+    pub json: String,
+    /// False when the item had been submitted before: the first grading is returned.
+    pub first: bool,
+}
+
+impl Graded {
+    /// A grading read back from the store.
+    fn stored(json: String) -> Result<Graded, WebError> {
+        Ok(Graded {
+            feedback: parse_feedback(&json)?,
+            json,
+            first: false,
+        })
+    }
+}
+
 /// Grades and records an answer, and schedules the question's family for review. Submitting an
 /// item twice returns the first grading unchanged.
 pub async fn submit(
@@ -283,10 +305,7 @@ pub async fn submit(
     loop_id: &str,
     item_key: &str,
     input: &SubmitInput,
-) -> Result<(ItemFeedback, bool), WebError> {
-    // A slot covers the reads and the grading, the CPU work of a submission; it is released
-    // before the write waits for its commit. Waiting too long for one answers "busy, retry".
-    let slot = state.grading_slot().await?;
+) -> Result<Graded, WebError> {
     let plan = match state.cached_plan(loop_id) {
         Some(plan) => plan,
         None => plan_of(state, &state.store().loop_of(user_id, loop_id).await?)?,
@@ -307,10 +326,8 @@ pub async fn submit(
         .store()
         .item_context(user_id, loop_id, item_key, round_id, &subject)
         .await?;
-    if let Some(existing) = &context.answer
-        && let Some(json) = existing.feedback.as_deref()
-    {
-        return Ok((parse_feedback(json)?, false));
+    if let Some(json) = context.answer.and_then(|a| a.feedback) {
+        return Graded::stored(json);
     }
     if context.status != LoopStatus::Running {
         return Err(WebError::Conflict(
@@ -341,6 +358,10 @@ pub async fn submit(
         }
         _ => return Err(WebError::bad("answer", "write an answer before submitting")),
     };
+    // A slot covers the grading, the CPU work of a submission; waiting too long for one answers
+    // "busy, retry". The read before it is not held in a slot: a slot held across a round trip
+    // to the database would leave a core idle while answers queue for it.
+    let slot = state.grading_slot().await?;
     let now = state.now_ms();
     let graded = grade_item(
         state.coach(),
@@ -387,11 +408,15 @@ pub async fn submit(
         .await?;
     if !fresh {
         // Another request (a second tab, a retry) submitted first: its grading stands.
-        if let Some(json) = stored.feedback.as_deref() {
-            return Ok((parse_feedback(json)?, false));
+        if let Some(json) = stored.feedback {
+            return Graded::stored(json);
         }
     }
-    Ok((feedback, true))
+    Ok(Graded {
+        feedback,
+        json: feedback_json,
+        first: true,
+    })
 }
 
 /// The review card of `subject` after a review graded by a 0–4 score, ready to store.

@@ -302,8 +302,9 @@ pub struct SubmitOut {
     pub first: bool,
     /// The feedback: overall (0–4), recommendation, scores per dimension with advice, mistakes,
     /// outline, and details by kind (the coach's grade, the key check, or the resume screen).
+    /// Sent as stored: the grading is serialised once, for the database and this answer.
     #[schema(value_type = Object)]
-    pub feedback: hireloop_practice::ItemFeedback,
+    pub feedback: Box<serde_json::value::RawValue>,
 }
 
 /// Submits an answer and returns its grading.
@@ -325,8 +326,13 @@ pub async fn submit(
         choice: body.choice,
         self_rating: body.self_rating,
     };
-    let (feedback, first) = service::submit(&state, &user.user().id, &id, &key, &input).await?;
-    Ok(Json(SubmitOut { first, feedback }))
+    let graded = service::submit(&state, &user.user().id, &id, &key, &input).await?;
+    let feedback = serde_json::value::RawValue::from_string(graded.json)
+        .map_err(|e| WebError::internal(format!("stored grading of {id} {key}: {e}")))?;
+    Ok(Json(SubmitOut {
+        first: graded.first,
+        feedback,
+    }))
 }
 
 /// Finishes the loop and returns its report.

@@ -168,12 +168,12 @@ impl<'a> Session<'a> {
             input,
         ));
         match submitted {
-            Ok((feedback, fresh)) => {
+            Ok(graded) => {
                 emit(&render::feedback(
                     self.ctx.content(),
                     item,
-                    &feedback,
-                    fresh,
+                    &graded.feedback,
+                    graded.first,
                 ))?;
                 Ok(Ok(()))
             }
