@@ -121,6 +121,9 @@ pub struct Task<'a> {
     pub prompt: &'a str,
     /// The prompt in Chinese, if the bank has it.
     pub prompt_zh: Option<&'a str>,
+    /// The salient words of the prompt the answer is compared with (the Chinese one for a
+    /// Chinese answer when there is one), computed once per question rather than per answer.
+    pub salient: &'a [String],
     /// Rubric.
     pub rubric: &'a [Weight],
     /// Concept labels and weights (from the bank, or the salient words of a custom question).

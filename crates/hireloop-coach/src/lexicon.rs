@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 use crate::text::{Analysed, Span, TokenKind};
 
@@ -42,10 +42,18 @@ impl TermSet {
                 }
             }
         }
-        let ac = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::Standard)
-            .build(&patterns)
-            .ok();
+        // A DFA even for sets of more than a hundred terms, where the default is a contiguous
+        // NFA: every graded answer is scanned with the signals, and a DFA scans it in fewer steps.
+        // Its tables are larger (about 4 MB for the signals, built once per coach); should a set
+        // ever be too large for a DFA, the default automaton still does the job.
+        let build = |kind| {
+            AhoCorasickBuilder::new()
+                .match_kind(MatchKind::Standard)
+                .kind(kind)
+                .build(&patterns)
+                .ok()
+        };
+        let ac = build(Some(AhoCorasickKind::DFA)).or_else(|| build(None));
         TermSet {
             ac,
             owner,
@@ -64,7 +72,7 @@ impl TermSet {
             return Vec::new();
         };
         let text = a.lower.as_bytes();
-        let mut raw: Vec<Hit> = Vec::new();
+        let mut raw: Vec<Hit> = Vec::with_capacity(64);
         for m in ac.find_overlapping_iter(&a.lower) {
             let (start, mut end) = (m.start(), m.end());
             let pattern = &a.lower[start..end];
@@ -95,11 +103,11 @@ impl TermSet {
             } else if !(a.on_boundary(start) || a.on_boundary(end)) {
                 continue;
             }
-            let span = Span { start, end };
             raw.push(Hit {
                 group: self.owner[m.pattern().as_usize()],
-                span,
-                negated: negation.negates(a, span),
+                span: Span { start, end },
+                // Decided below for the mentions kept only: it depends on the span alone.
+                negated: false,
             });
         }
         // Keep the longest mention where mentions of one group overlap.
@@ -115,6 +123,10 @@ impl TermSet {
             out.push(h);
         }
         out.sort_by_key(|h| (h.span.start, h.group));
+        let mut scan = NegationScan::new(negation, a);
+        for h in &mut out {
+            h.negated = scan.negates(h.span);
+        }
         out
     }
 }
@@ -124,7 +136,12 @@ impl TermSet {
 pub struct Negation {
     words: HashSet<String>,
     phrases: Vec<String>,
+    /// The phrases as one automaton, so that a scope is read once for all of them.
+    phrase_matcher: Option<AhoCorasick>,
     zh: HashSet<String>,
+    /// The first characters of the Chinese cues, sorted: most Chinese words start with none of
+    /// them and need no lookup.
+    zh_first: Vec<char>,
 }
 
 /// Chinese words that start with a negating character but do not negate what follows.
@@ -139,10 +156,19 @@ impl Negation {
             .iter()
             .map(|s| s.to_ascii_lowercase())
             .partition(|s| s.contains(' '));
+        let phrase_matcher = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::Standard)
+            .build(&phrases)
+            .ok();
+        let mut zh_first: Vec<char> = zh.iter().filter_map(|w| w.chars().next()).collect();
+        zh_first.sort_unstable();
+        zh_first.dedup();
         Negation {
             words: words.into_iter().collect(),
             phrases,
+            phrase_matcher,
             zh: zh.iter().cloned().collect(),
+            zh_first,
         }
     }
 
@@ -171,25 +197,135 @@ impl Negation {
                         return true;
                     }
                 }
-                TokenKind::Cjk => {
-                    if self.zh.contains(w) {
-                        return true;
-                    }
-                    let short_negating = w.chars().count() <= 2
-                        && (w.starts_with('不')
-                            || w.starts_with('没')
-                            || w.starts_with('无')
-                            || w.starts_with('别'));
-                    if short_negating && !ZH_NOT_NEGATING.contains(&w) {
-                        return true;
-                    }
-                }
+                TokenKind::Cjk if self.zh_negates(w) => return true,
                 _ => {}
             }
         }
         let scope_start = window.first().map_or(before.end, |t| t.span.start);
-        let scope = &a.lower[scope_start..before.end];
-        self.phrases.iter().any(|p| scope.contains(p.as_str()))
+        self.has_phrase(&a.lower[scope_start..before.end])
+    }
+}
+
+/// [`Negation::negates`] for mentions taken in the order of their start, reading each clause's
+/// tokens once rather than again for every mention: an answer has dozens of mentions, many in the
+/// same long clauses.
+struct NegationScan<'n, 'x, 'a> {
+    negation: &'n Negation,
+    a: &'x Analysed<'a>,
+    /// The clause read so far, if any.
+    clause: Option<Span>,
+    /// The next token to read.
+    next: usize,
+    /// The first token after the last contrast word read: where the cues' scope starts.
+    scope: usize,
+    /// A cue was read in the scope.
+    cue: bool,
+    /// The last token read is "not": a cue unless "only" or "just" follows.
+    not: bool,
+    /// The last mention's start and whether it is negated.
+    last: Option<(usize, bool)>,
+}
+
+impl<'n, 'x, 'a> NegationScan<'n, 'x, 'a> {
+    fn new(negation: &'n Negation, a: &'x Analysed<'a>) -> Self {
+        NegationScan {
+            negation,
+            a,
+            clause: None,
+            next: 0,
+            scope: 0,
+            cue: false,
+            not: false,
+            last: None,
+        }
+    }
+
+    /// Whether the mention at `span` is negated; mentions come in order of their start.
+    fn negates(&mut self, span: Span) -> bool {
+        if let Some((start, negated)) = self.last
+            && start == span.start
+        {
+            return negated;
+        }
+        let negated = self.read_to(span);
+        self.last = Some((span.start, negated));
+        negated
+    }
+
+    fn read_to(&mut self, span: Span) -> bool {
+        let a = self.a;
+        let clause = a.clause_of(span.start);
+        if clause.start > span.start || self.last.is_some_and(|(start, _)| start > span.start) {
+            // Out of order, or a mention outside every clause: read it on its own.
+            return self.negation.negates(a, span);
+        }
+        if self.clause != Some(clause) {
+            self.clause = Some(clause);
+            self.next = a.tokens.partition_point(|t| t.span.start < clause.start);
+            self.scope = self.next;
+            self.cue = false;
+            self.not = false;
+        }
+        while let Some(t) = a.tokens.get(self.next)
+            && t.span.start < span.start
+        {
+            self.next += 1;
+            let w = a.token_text(t);
+            if CONTRAST.contains(&w) {
+                self.scope = self.next;
+                self.cue = false;
+                self.not = false;
+                continue;
+            }
+            if self.not {
+                // "not only merchants but also buyers" includes merchants.
+                self.cue |= !matches!(w, "only" | "just");
+                self.not = false;
+            }
+            match t.kind {
+                TokenKind::Word if self.negation.words.contains(w) => {
+                    if w == "not" {
+                        self.not = true;
+                    } else {
+                        self.cue = true;
+                    }
+                }
+                TokenKind::Cjk => self.cue |= self.negation.zh_negates(w),
+                _ => {}
+            }
+        }
+        if self.cue || self.not {
+            return true;
+        }
+        let scope_start = if self.scope < self.next {
+            a.tokens[self.scope].span.start
+        } else {
+            span.start
+        };
+        self.negation.has_phrase(&a.lower[scope_start..span.start])
+    }
+}
+
+impl Negation {
+    /// True for a Chinese word that negates what follows: a cue of the lexicon, or a short word
+    /// starting with a negating character.
+    fn zh_negates(&self, w: &str) -> bool {
+        let Some(first) = w.chars().next() else {
+            return self.zh.contains(w);
+        };
+        let short_negating = matches!(first, '不' | '没' | '无' | '别') && w.chars().count() <= 2;
+        if short_negating && !ZH_NOT_NEGATING.contains(&w) {
+            return true;
+        }
+        self.zh_first.binary_search(&first).is_ok() && self.zh.contains(w)
+    }
+
+    /// True when a negating phrase ("rather than") occurs in `scope`.
+    fn has_phrase(&self, scope: &str) -> bool {
+        match &self.phrase_matcher {
+            Some(m) => m.is_match(scope),
+            None => self.phrases.iter().any(|p| scope.contains(p.as_str())),
+        }
     }
 }
 
@@ -246,6 +382,29 @@ mod tests {
         let z = analyse("我们不需要商家参与，商家后续再说。我们不断吸引商家。");
         let negated: Vec<bool> = set.find(&z, &neg()).iter().map(|h| h.negated).collect();
         assert_eq!(negated, [true, false, false]);
+    }
+
+    #[test]
+    fn scanning_in_order_agrees_with_negates() {
+        let n = neg();
+        for text in [
+            "We would launch without involving merchants. Then merchants join, but not only merchants benefit.",
+            "Not just sellers but buyers; we do not onboard pharmacies or clinics, rather than brands we pick stores.",
+            "Instead of a coupon, not a discount: however we not never ship it. Undo nothing here, not",
+            "我们不需要商家参与，商家后续再说。我们不断吸引商家，但是没有用户，并非所有卖家都会参与。",
+            "用户不想要 coupons, but not only 商家 benefit; 我们无需 GMV 而是 rather than 补贴。",
+        ] {
+            let a = analyse(text);
+            let mut scan = NegationScan::new(&n, &a);
+            for t in &a.tokens {
+                assert_eq!(
+                    scan.negates(t.span),
+                    n.negates(&a, t.span),
+                    "{text}: `{}`",
+                    &a.text[t.span.start..t.span.end]
+                );
+            }
+        }
     }
 
     #[test]

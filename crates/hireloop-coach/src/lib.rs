@@ -50,17 +50,59 @@ pub enum CoachError {
 pub struct Coach<'c> {
     content: &'c Content,
     signals: TermSet,
+    /// Per signal (group of `signals`): the index of its id in `signal_ids`.
+    signal_slot: Vec<usize>,
+    /// The distinct signal ids, in lexicon order.
     signal_ids: Vec<&'c str>,
     negation: Negation,
-    /// Each question's concepts, compiled on first use: a command grades one question, a server
-    /// many, and neither should pay for the whole bank up front.
-    concepts: HashMap<&'c str, OnceLock<TermSet>>,
+    /// What each question of the bank needs for grading, by question id, compiled on first use: a
+    /// command grades one question, a server many, and neither should pay for the whole bank up
+    /// front.
+    questions: HashMap<&'c str, Prepared<'c>>,
     /// Concept ids shared by many questions (such as the parts of a STAR story): they show an
     /// answer has the right shape, not that it answers this question.
     generic_concepts: HashSet<&'c str>,
     /// The resume screener, compiled on first use and kept: building its term automaton costs
     /// more than screening a resume.
     screener: OnceLock<resume::Screener>,
+}
+
+/// One question of the bank with what grading it needs, each part computed on first use.
+struct Prepared<'c> {
+    question: &'c Question,
+    /// The question's concepts as one term set.
+    concepts: OnceLock<TermSet>,
+    /// The salient words of the English prompt.
+    salient_en: OnceLock<Vec<String>>,
+    /// The salient words of the Chinese prompt. Apart from the English ones because finding them
+    /// needs the Chinese segmenter, which an English answer should not have to load.
+    salient_zh: OnceLock<Vec<String>>,
+}
+
+impl<'c> Prepared<'c> {
+    fn new(question: &'c Question) -> Self {
+        Prepared {
+            question,
+            concepts: OnceLock::new(),
+            salient_en: OnceLock::new(),
+            salient_zh: OnceLock::new(),
+        }
+    }
+
+    fn concepts(&self) -> &TermSet {
+        self.concepts.get_or_init(|| concept_set(self.question))
+    }
+
+    /// The salient words of the prompt an answer in `language` is compared with: the Chinese
+    /// prompt for a Chinese answer when there is one, else the English one.
+    fn salient(&self, language: Language) -> &[String] {
+        match (language, &self.question.prompt_zh) {
+            (Language::Zh, Some(zh)) => self.salient_zh.get_or_init(|| salient_words(zh)),
+            _ => self
+                .salient_en
+                .get_or_init(|| salient_words(&self.question.prompt)),
+        }
+    }
 }
 
 /// Caps on the overall score when an answer games the rubric or cannot be judged.
@@ -80,10 +122,28 @@ impl<'c> Coach<'c> {
             .iter()
             .map(|s| s.en.iter().chain(&s.zh).map(String::as_str).collect())
             .collect();
-        let concepts = content
-            .questions
+        // The first of questions with the same id wins, as in `Content::question`.
+        let mut questions = HashMap::with_capacity(content.questions.len());
+        for q in &content.questions {
+            questions
+                .entry(q.id.as_str())
+                .or_insert_with(|| Prepared::new(q));
+        }
+        // Mentions are gathered per signal id; ids are unique in checked content, but a repeated
+        // id still gathers the mentions of all its signals together.
+        let mut signal_ids: Vec<&str> = Vec::with_capacity(lex.signals.len());
+        let signal_slot = lex
+            .signals
             .iter()
-            .map(|q| (q.id.as_str(), OnceLock::new()))
+            .map(|s| {
+                signal_ids
+                    .iter()
+                    .position(|id| *id == s.id)
+                    .unwrap_or_else(|| {
+                        signal_ids.push(&s.id);
+                        signal_ids.len() - 1
+                    })
+            })
             .collect();
         let mut uses: HashMap<&str, usize> = HashMap::new();
         for q in &content.questions {
@@ -99,9 +159,10 @@ impl<'c> Coach<'c> {
                 .collect(),
             content,
             signals: TermSet::new(&groups),
-            signal_ids: lex.signals.iter().map(|s| s.id.as_str()).collect(),
+            signal_slot,
+            signal_ids,
             negation: Negation::new(&lex.negation_en, &lex.negation_zh),
-            concepts,
+            questions,
             screener: OnceLock::new(),
         }
     }
@@ -112,33 +173,31 @@ impl<'c> Coach<'c> {
             .get_or_init(|| resume::Screener::new(self.content))
     }
 
-    /// Compiles now what is otherwise compiled on first use: every question's concepts, the
-    /// resume screener and the Chinese segmenter. A server calls this as it starts, so the first
-    /// candidates after a restart do not wait for it (together it takes a good part of a second).
+    /// Compiles now what is otherwise compiled on first use: every question's concepts and
+    /// salient words, the resume screener and the Chinese segmenter. A server calls this as it
+    /// starts, so the first candidates after a restart do not wait for it (together it takes a
+    /// good part of a second).
     pub fn warm(&self) {
-        for q in &self.content.questions {
-            if let Some(cell) = self.concepts.get(q.id.as_str()) {
-                cell.get_or_init(|| concept_set(q));
-            }
+        text::jieba();
+        for c in self.questions.values() {
+            c.concepts();
+            c.salient(Language::En);
+            c.salient(Language::Zh);
         }
         self.screener();
-        text::jieba();
     }
 
     /// Grades an answer to a question of the bank.
     pub fn grade_question(&self, id: &str, answer: &str) -> Result<Grade, CoachError> {
-        let q = self
-            .content
-            .question(id)
+        let c = self
+            .questions
+            .get(id)
             .ok_or_else(|| CoachError::UnknownQuestion(id.to_string()))?;
+        let q = c.question;
         check_size(answer)?;
         let a = text::analyse(answer);
-        let concept_hits = self
-            .concepts
-            .get(q.id.as_str())
-            .map(|cell| cell.get_or_init(|| concept_set(q)).find(&a, &self.negation))
-            .unwrap_or_default();
-        let mut task = task_of(q, concept_hits);
+        let concept_hits = c.concepts().find(&a, &self.negation);
+        let mut task = task_of(q, concept_hits, c.salient(a.language));
         task.topical = q
             .concepts
             .iter()
@@ -177,8 +236,9 @@ impl<'c> Coach<'c> {
             id: format!("custom:{family}"),
             prompt: question,
             prompt_zh: None,
+            salient: &words,
             rubric: &fam.rubric,
-            concepts: words.into_iter().map(|w| (w, 1.0)).collect(),
+            concepts: words.iter().map(|w| (w.clone(), 1.0)).collect(),
             concept_hits,
             family: &fam.id,
             estimate: None,
@@ -190,17 +250,29 @@ impl<'c> Coach<'c> {
 
     fn grade(&self, a: &Analysed<'_>, task: &Task<'_>) -> Grade {
         let repeated = repeated_sentences(a);
-        let mut signals: BTreeMap<&str, Vec<Hit>> = BTreeMap::new();
-        let mut negated: BTreeMap<&str, Vec<Hit>> = BTreeMap::new();
         let all = self.signals.find(a, &self.negation);
+        // Gathered by the index of the signal id first: cheaper than a map lookup by id per
+        // mention.
+        let mut kept: Vec<Vec<Hit>> = vec![Vec::new(); self.signal_ids.len()];
+        let mut under_negation: Vec<Vec<Hit>> = vec![Vec::new(); self.signal_ids.len()];
         for h in &all {
-            let id = self.signal_ids[h.group];
+            let slot = self.signal_slot[h.group];
             if h.negated {
-                negated.entry(id).or_default().push(*h);
+                under_negation[slot].push(*h);
             } else if !repeated.contains(&a.sentence_of(h.span.start)) {
-                signals.entry(id).or_default().push(*h);
+                kept[slot].push(*h);
             }
         }
+        let by_id = |slots: Vec<Vec<Hit>>| -> BTreeMap<&str, Vec<Hit>> {
+            self.signal_ids
+                .iter()
+                .copied()
+                .zip(slots)
+                .filter(|(_, hits)| !hits.is_empty())
+                .collect()
+        };
+        let signals = by_id(kept);
+        let negated = by_id(under_negation);
         let quantities = numbers::quantities(a);
         let calcs = numbers::calculations(a, &quantities);
         let from_to = numbers::from_to_claims(a, &quantities);
@@ -303,12 +375,7 @@ impl<'c> Coach<'c> {
             m.capped(&mut f, "keyword_stuffing", CAP_STUFFING, why);
         }
         let topical = topical_coverage(task, &f);
-        let prompt = if a.language == Language::Zh {
-            task.prompt_zh.unwrap_or(task.prompt)
-        } else {
-            task.prompt
-        };
-        let overlap = prompt_overlap(a, prompt);
+        let overlap = prompt_overlap(a, task.salient);
         if words >= short && topical < 0.15 && overlap < 0.25 {
             m.capped(
                 &mut f,
@@ -452,27 +519,20 @@ impl<'c> Coach<'c> {
         } else {
             hireloop_core::Recommendation::StrongNo
         };
-        let covered: HashSet<usize> = task
-            .concept_hits
+        let mut covered = vec![false; task.concepts.len()];
+        for h in task.concept_hits.iter().filter(|h| !h.negated) {
+            if let Some(c) = covered.get_mut(h.group) {
+                *c = true;
+            }
+        }
+        let (hit, missed): (Vec<_>, Vec<_>) = task
+            .concepts
             .iter()
-            .filter(|h| !h.negated)
-            .map(|h| h.group)
-            .collect();
+            .zip(&covered)
+            .partition(|(_, covered)| **covered);
         let coverage = Coverage {
-            hit: task
-                .concepts
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| covered.contains(i))
-                .map(|(_, c)| c.0.clone())
-                .collect(),
-            missed: task
-                .concepts
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| !covered.contains(i))
-                .map(|(_, c)| c.0.clone())
-                .collect(),
+            hit: hit.into_iter().map(|(c, _)| c.0.clone()).collect(),
+            missed: missed.into_iter().map(|(c, _)| c.0.clone()).collect(),
         };
         let mut trace = f.trace;
         trace.sort_by_key(|t| rule_rank(&t.rule));
@@ -566,11 +626,12 @@ fn concept_set(q: &Question) -> TermSet {
     TermSet::new(&groups)
 }
 
-fn task_of(q: &Question, concept_hits: Vec<Hit>) -> Task<'_> {
+fn task_of<'a>(q: &'a Question, concept_hits: Vec<Hit>, salient: &'a [String]) -> Task<'a> {
     Task {
         id: q.id.clone(),
         prompt: &q.prompt,
         prompt_zh: q.prompt_zh.as_deref(),
+        salient,
         rubric: &q.rubric,
         concepts: q
             .concepts
@@ -597,38 +658,60 @@ fn topical_coverage(task: &Task<'_>, f: &Findings<'_, '_>) -> f64 {
         .filter(|(i, _)| counts(*i))
         .map(|(_, c)| c.1)
         .sum();
-    let groups: HashSet<usize> = task
+    let mut covered = vec![false; task.concepts.len()];
+    for h in task
         .concept_hits
         .iter()
         .filter(|h| !h.negated && !f.repeated.contains(&f.a.sentence_of(h.span.start)))
-        .map(|h| h.group)
-        .collect();
-    let hit: f64 = groups
+    {
+        if let Some(c) = covered.get_mut(h.group) {
+            *c = true;
+        }
+    }
+    let hit: f64 = task
+        .concepts
         .iter()
-        .filter(|g| counts(**g))
-        .filter_map(|g| task.concepts.get(*g))
-        .map(|c| c.1)
+        .zip(&covered)
+        .enumerate()
+        .filter(|(i, (_, covered))| **covered && counts(*i))
+        .map(|(_, (c, _))| c.1)
         .sum();
     if total > 0.0 { hit / total } else { 0.0 }
 }
 
-/// Sentences whose words repeat an earlier sentence.
+/// Sentences whose words repeat an earlier sentence: the same letters and digits, at least eight.
 fn repeated_sentences(a: &Analysed<'_>) -> HashSet<Span> {
-    let mut seen = HashSet::new();
-    let mut out = HashSet::new();
-    for s in &a.sentences {
-        let key: String = a.lower[s.start..s.end]
-            .chars()
-            .filter(|c| c.is_alphanumeric())
-            .collect();
-        if key.chars().count() < 8 {
-            continue;
+    // The keys of all sentences share one buffer and are compared by sorting, rather than each
+    // allocated and hashed: most answers repeat nothing.
+    let mut keys: Vec<u8> = Vec::with_capacity(a.lower.len());
+    let mut ranges: Vec<(usize, usize, usize)> = Vec::with_capacity(a.sentences.len());
+    for (i, s) in a.sentences.iter().enumerate() {
+        let from = keys.len();
+        let mut chars = 0;
+        let sentence = &a.lower[s.start..s.end];
+        if sentence.is_ascii() {
+            keys.extend(sentence.bytes().filter(u8::is_ascii_alphanumeric));
+            chars = keys.len() - from;
+        } else {
+            for c in sentence.chars().filter(|c| c.is_alphanumeric()) {
+                keys.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+                chars += 1;
+            }
         }
-        if !seen.insert(key) {
-            out.insert(*s);
+        if chars < 8 {
+            keys.truncate(from);
+        } else {
+            ranges.push((from, keys.len(), i));
         }
     }
-    out
+    let key = |r: &(usize, usize, usize)| &keys[r.0..r.1];
+    // Equal keys end up together, the earliest sentence first; the others repeat it.
+    ranges.sort_unstable_by(|x, y| key(x).cmp(key(y)).then(x.2.cmp(&y.2)));
+    ranges
+        .windows(2)
+        .filter(|w| key(&w[0]) == key(&w[1]))
+        .map(|w| a.sentences[w[1].2])
+        .collect()
 }
 
 /// Keyword stuffing: many expected terms with little reasoning around them. A mention counts as
@@ -647,18 +730,18 @@ fn stuffing(
     if hits.len() < 6 {
         return (false, String::new());
     }
-    let mut per_sentence: HashMap<Span, usize> = HashMap::new();
-    for h in &hits {
-        *per_sentence.entry(a.sentence_of(h.span.start)).or_default() += 1;
-    }
+    // Mentions per sentence, counted over the sorted sentences of the mentions.
+    let mut sentences: Vec<Span> = hits.iter().map(|h| a.sentence_of(h.span.start)).collect();
+    sentences.sort_unstable();
     let min_words = if a.language == Language::Zh { 8 } else { 7 };
-    let unreasoned: usize = per_sentence
-        .iter()
+    let unreasoned: usize = sentences
+        .chunk_by(|x, y| x == y)
+        .map(|same| (same[0], same.len()))
         .filter(|(s, n)| {
-            let words = a.tokens_in(**s).len();
-            words < min_words || **n as f64 / words.max(1) as f64 > 0.5
+            let words = a.tokens_in(*s).len();
+            words < min_words || *n as f64 / words.max(1) as f64 > 0.5
         })
-        .map(|(_, n)| *n)
+        .map(|(_, n)| n)
         .sum();
     let share = unreasoned as f64 / hits.len() as f64;
     let density = hits.len() as f64 / a.word_count().max(1) as f64;
@@ -685,15 +768,48 @@ fn stem(w: &str) -> &str {
     w
 }
 
-/// The share of the question's salient words that the answer also uses.
-fn prompt_overlap(a: &Analysed<'_>, prompt: &str) -> f64 {
-    let words = salient_words(prompt);
+/// The share of the question's salient words (`words`) that the answer also uses.
+fn prompt_overlap(a: &Analysed<'_>, words: &[String]) -> f64 {
     if words.is_empty() {
         return 1.0;
     }
-    let have: HashSet<&str> = a.tokens.iter().map(|t| stem(a.token_text(t))).collect();
-    let hit = words.iter().filter(|w| have.contains(stem(w))).count();
+    // The question has tens of salient words and the answer hundreds of tokens: each token is
+    // looked up among the words' stems sorted by a key of integers, cheaper than hashing every
+    // token or comparing it with every word. Several words may share a stem.
+    let mut stems: Vec<((usize, u64), &str, bool)> = words
+        .iter()
+        .map(|w| {
+            let s = stem(w);
+            (quick_key(s), s, false)
+        })
+        .collect();
+    stems.sort_unstable_by_key(|(key, _, _)| *key);
+    let mut left = stems.len();
+    for t in &a.tokens {
+        let s = stem(a.token_text(t));
+        let key = quick_key(s);
+        let from = stems.partition_point(|(k, _, _)| *k < key);
+        for (k, w, used) in &mut stems[from..] {
+            if *k != key {
+                break;
+            }
+            if !*used && *w == s {
+                *used = true;
+                left -= 1;
+            }
+        }
+        if left == 0 {
+            break;
+        }
+    }
+    let hit = stems.len() - left;
     hit as f64 / words.len() as f64
+}
+
+/// A word's length and first eight bytes: equal for equal words, and different for most others.
+fn quick_key(w: &str) -> (usize, u64) {
+    let head = w.bytes().take(8).fold(0u64, |k, b| (k << 8) | u64::from(b));
+    (w.len(), head)
 }
 
 /// The salient words of a question: content words of four letters or more, or Chinese words of two

@@ -112,8 +112,14 @@ fn leading_number(s: &str) -> Option<(f64, usize)> {
     if end == 0 {
         return None;
     }
-    let digits: String = s[..end].chars().filter(|c| *c != ',').collect();
-    digits.parse().ok().map(|v| (v, end))
+    let written = &s[..end];
+    // Most numbers have no group separator and parse as written, without a copy.
+    let value = if written.contains(',') {
+        written.replace(',', "").parse().ok()
+    } else {
+        written.parse().ok()
+    };
+    value.map(|v| (v, end))
 }
 
 fn skip_spaces(s: &str) -> usize {
