@@ -83,15 +83,20 @@ impl Backend {
 /// 32 MiB of pages (the default is 2 MiB), and reads go through a memory map of up to 256 MiB
 /// shared by all connections instead of a copy per page read.
 /// The log is copied back into the database by a task of its own ([`checkpoint`]); a commit does
-/// it only past a backstop of 10,000 pages.
+/// it only past a backstop of 10,000 pages. Statement journals and sort trees stay in memory:
+/// a batch's multi-row upsert needs a statement journal of up to a megabyte, which SQLite would
+/// otherwise spill to a file in `/var/tmp`, write, and delete again, commit after commit.
 const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
      PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA cache_size = -32768; \
-     PRAGMA mmap_size = 268435456; PRAGMA wal_autocheckpoint = 10000;";
+     PRAGMA mmap_size = 268435456; PRAGMA wal_autocheckpoint = 10000; \
+     PRAGMA temp_store = MEMORY;";
 
 /// The connection settings of a [`Store`].
 #[derive(Debug, Clone)]
 pub struct StoreOptions {
-    /// Most connections the pool opens.
+    /// Most connections the pool opens for reads and for the transactions of the hiring side.
+    /// The group-commit writer and (on an SQLite file) the checkpoint task each keep one more
+    /// of their own, so a burst of reads never makes a commit wait for a connection.
     pub max_connections: u32,
     /// Run the migrations on open (the server does; `hireloop migrate` does it alone).
     pub migrate: bool,
@@ -137,18 +142,26 @@ impl Store {
         let mut pool = AnyPoolOptions::new()
             .max_connections(options.max_connections.max(1))
             .acquire_timeout(Duration::from_secs(30));
+        // The database file, when there is one: the checkpoint task syncs it.
+        let mut db_file = None;
+        // Whether the writer and the checkpoint task may keep connections of their own.
+        let mut own_connections = true;
         let url = match backend {
             Backend::Sqlite => {
                 // Parse with the SQLite driver first so a bad path or option is reported here,
                 // in our words, and ask it to create the file.
-                SqliteConnectOptions::from_str(url).map_err(|e| StoreError::BadUrl {
-                    url: redact(url),
-                    reason: e.to_string(),
-                })?;
+                let parsed =
+                    SqliteConnectOptions::from_str(url).map_err(|e| StoreError::BadUrl {
+                        url: redact(url),
+                        reason: e.to_string(),
+                    })?;
                 // An in-memory database exists once per connection: one connection, or each
                 // would see its own empty database.
                 if url.contains(":memory:") || url.contains("mode=memory") {
                     pool = pool.max_connections(1);
+                    own_connections = false;
+                } else {
+                    db_file = Some(parsed.get_filename().to_path_buf());
                 }
                 // The pool would ping a connection before each use, to find one a server
                 // dropped. A file cannot drop us, and with SQLite every ping is a round trip to
@@ -180,9 +193,10 @@ impl Store {
                 url: shown.clone(),
                 cause,
             })?;
-        let writer = batch::Writer::start(pool.clone(), backend, options.write_queue);
-        if backend == Backend::Sqlite {
-            checkpoint::start(pool.clone());
+        let writer =
+            batch::Writer::start(pool.clone(), backend, options.write_queue, own_connections);
+        if let Some(db_file) = db_file {
+            checkpoint::start(pool.clone(), db_file);
         }
         let store = Store {
             pool,
@@ -272,6 +286,46 @@ pub fn redact(url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_write_never_waits_for_a_connection_the_reads_hold() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("own.db").display());
+        let options = StoreOptions {
+            max_connections: 2,
+            ..StoreOptions::default()
+        };
+        let store = Store::open_with(&url, &options).await.unwrap();
+        let new_user = NewUser {
+            email: "ada@example.com",
+            display_name: "Ada",
+            password_hash: "$argon2id$fake",
+        };
+        let ada = store.create_user(&new_user, 1_000).await.unwrap().id;
+        let l = store
+            .create_loop(&ada, LoopKind::Loop, "{}", "{}", 2_000)
+            .await
+            .unwrap()
+            .id;
+        // Every pooled connection taken, as in a burst of reads.
+        let held = [
+            store.pool.acquire().await.unwrap(),
+            store.pool.acquire().await.unwrap(),
+        ];
+        let saved = tokio::time::timeout(
+            Duration::from_secs(5),
+            store.save_draft(&ada, &l, "r/0", "design/q", "design", "draft", 3_000),
+        )
+        .await;
+        assert!(
+            matches!(saved, Ok(Ok(_))),
+            "the draft waited for the pool: {saved:?}"
+        );
+        drop(held);
+        let answers = store.answers(&ada, &l).await.unwrap();
+        assert_eq!(answers.len(), 1);
+        assert_eq!(answers[0].draft, "draft");
+    }
 
     #[test]
     fn urls_name_their_backend() {

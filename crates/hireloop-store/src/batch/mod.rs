@@ -120,11 +120,23 @@ pub struct WriteStats {
 }
 
 impl Writer {
-    /// Starts the writer task on the current runtime.
-    pub(crate) fn start(pool: AnyPool, backend: Backend, capacity: usize) -> Writer {
+    /// Starts the writer task on the current runtime. With `own_connection` it takes a
+    /// connection out of the pool and keeps it: a commit never waits behind reads for one. An
+    /// in-memory SQLite database has its one connection, which the writer borrows per batch.
+    pub(crate) fn start(
+        pool: AnyPool,
+        backend: Backend,
+        capacity: usize,
+        own_connection: bool,
+    ) -> Writer {
         let (queue, rx) = mpsc::channel(capacity.max(1));
         let counts = Arc::new(Counts::default());
-        tokio::spawn(run(pool, backend, rx, counts.clone()));
+        let source = if own_connection {
+            Connections::Own(pool, None)
+        } else {
+            Connections::Pooled(pool)
+        };
+        tokio::spawn(run(source, backend, rx, counts.clone()));
         Writer { queue, counts }
     }
 
@@ -148,16 +160,57 @@ impl Writer {
     }
 }
 
+/// Where the writer's connection comes from.
+enum Connections {
+    /// Its own, taken out of the pool once and again after a failure.
+    Own(AnyPool, Option<AnyConnection>),
+    /// Borrowed from the pool for each batch.
+    Pooled(AnyPool),
+}
+
+impl Connections {
+    /// Runs a batch on the writer's connection. A connection whose batch failed is not used
+    /// again: the failure may have been the connection's own.
+    async fn apply(
+        &mut self,
+        backend: Backend,
+        ops: &[Op],
+        counts: &Counts,
+    ) -> Result<Vec<Result<Done, StoreError>>, sqlx::Error> {
+        match self {
+            Connections::Pooled(pool) => {
+                apply(&mut *pool.acquire().await?, backend, ops, counts).await
+            }
+            Connections::Own(pool, own) => {
+                let conn = match own {
+                    Some(conn) => conn,
+                    None => own.insert(pool.acquire().await?.detach()),
+                };
+                let result = apply(conn, backend, ops, counts).await;
+                if result.is_err() {
+                    *own = None;
+                }
+                result
+            }
+        }
+    }
+}
+
 async fn run(
-    pool: AnyPool,
+    mut connections: Connections,
     backend: Backend,
     mut rx: mpsc::Receiver<(Op, Reply)>,
     counts: Arc<Counts>,
 ) {
+    // Take the connection now, while the pool is idle, not at the first write, which may come
+    // in a burst of reads. Should that fail, the first batch tries again.
+    if let Connections::Own(pool, own) = &mut connections {
+        *own = pool.acquire().await.ok().map(|c| c.detach());
+    }
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
         let (ops, replies): (Vec<Op>, Vec<Reply>) = batch.drain(..).unzip();
-        match apply(&pool, backend, &ops, &counts).await {
+        match connections.apply(backend, &ops, &counts).await {
             Ok(results) => {
                 counts.commits.fetch_add(1, Ordering::Relaxed);
                 counts.writes.fetch_add(ops.len() as u64, Ordering::Relaxed);
@@ -181,16 +234,16 @@ async fn run(
 /// back and the batch runs again with each write in its own savepoint, so the failing write is
 /// undone alone. Writes rarely fail, and a savepoint costs two more statements per write.
 async fn apply(
-    pool: &AnyPool,
+    conn: &mut AnyConnection,
     backend: Backend,
     ops: &[Op],
     counts: &Counts,
 ) -> Result<Vec<Result<Done, StoreError>>, sqlx::Error> {
-    match apply_together(pool, backend, ops).await? {
+    match apply_together(conn, backend, ops).await? {
         Some(results) => Ok(results),
         None => {
             counts.retried.fetch_add(1, Ordering::Relaxed);
-            apply_each_alone(pool, backend, ops).await
+            apply_each_alone(conn, backend, ops).await
         }
     }
 }
@@ -201,11 +254,11 @@ async fn apply(
 /// writer is the one task every write waits for. Writes in one batch were in flight together,
 /// so drafts-then-submissions is an order they could have arrived in.
 async fn apply_together(
-    pool: &AnyPool,
+    conn: &mut AnyConnection,
     backend: Backend,
     ops: &[Op],
 ) -> Result<Option<Vec<Result<Done, StoreError>>>, sqlx::Error> {
-    let mut tx = pool.begin().await?;
+    let mut tx = conn.begin().await?;
     let mut results: Vec<Option<Done>> = ops.iter().map(|_| None).collect();
     let mut submits = Vec::new();
     for (i, op) in ops.iter().enumerate() {
@@ -246,11 +299,11 @@ async fn apply_together(
 
 /// The careful path: each write in its own savepoint, so a failing one rolls back alone.
 async fn apply_each_alone(
-    pool: &AnyPool,
+    conn: &mut AnyConnection,
     backend: Backend,
     ops: &[Op],
 ) -> Result<Vec<Result<Done, StoreError>>, sqlx::Error> {
-    let mut tx = pool.begin().await?;
+    let mut tx = conn.begin().await?;
     let mut results = Vec::with_capacity(ops.len());
     for op in ops {
         let mut savepoint = tx.begin().await?;
