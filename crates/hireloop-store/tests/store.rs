@@ -749,6 +749,45 @@ async fn the_log_is_copied_into_the_database_without_a_commit_doing_it() {
     assert_eq!(store.answers(&ada, &l).await.unwrap().len(), 400);
 }
 
+#[tokio::test]
+async fn a_write_after_the_server_closed_the_writers_connection_commits() {
+    on_every_backend("writer-reconnects", |url| async move {
+        let store = Store::open(&url).await.unwrap();
+        let ada = user(&store, "ada@example.com").await;
+        let l = store
+            .create_loop(&ada, LoopKind::Loop, "{}", "{}", 5)
+            .await
+            .unwrap()
+            .id;
+        store
+            .save_draft(&ada, &l, "r/0", "design/q", "design", "one", 10)
+            .await
+            .unwrap();
+        if url.starts_with("postgres") {
+            // The server ends every other session on this case's database, as a restart or an
+            // idle timeout would; the writer's own connection goes with them.
+            let mut admin = <sqlx::PgConnection as sqlx::Connection>::connect(&url)
+                .await
+                .unwrap();
+            sqlx::query(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+                 WHERE datname = current_database() AND pid <> pg_backend_pid()",
+            )
+            .execute(&mut admin)
+            .await
+            .unwrap();
+        }
+        // Quiet for longer than the writer waits before it checks its connection.
+        tokio::time::sleep(std::time::Duration::from_millis(1_200)).await;
+        store
+            .save_draft(&ada, &l, "r/0", "design/q", "design", "two", 20)
+            .await
+            .unwrap();
+        assert_eq!(store.answers(&ada, &l).await.unwrap()[0].draft, "two");
+    })
+    .await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_full_write_queue_answers_busy_and_keeps_what_it_acknowledged() {
     let dir = tempfile::tempdir().unwrap();

@@ -14,6 +14,7 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use sqlx::any::AnyRow;
 use sqlx::{Acquire, AnyConnection, AnyPool, Row};
@@ -132,7 +133,7 @@ impl Writer {
         let (queue, rx) = mpsc::channel(capacity.max(1));
         let counts = Arc::new(Counts::default());
         let source = if own_connection {
-            Connections::Own(pool, None)
+            Connections::Own(pool, None, Instant::now())
         } else {
             Connections::Pooled(pool)
         };
@@ -160,10 +161,16 @@ impl Writer {
     }
 }
 
+/// How long the writer's own connection may sit unused before it is pinged ahead of a batch. A
+/// server restart, an idle timeout or a proxy may have closed it meanwhile, and a batch run on a
+/// closed connection fails for every write in it; the ping costs one round trip, and only after
+/// a quiet second.
+const IDLE_CHECK: Duration = Duration::from_secs(1);
+
 /// Where the writer's connection comes from.
 enum Connections {
-    /// Its own, taken out of the pool once and again after a failure.
-    Own(AnyPool, Option<AnyConnection>),
+    /// Its own, taken out of the pool once and again after a failure, with when it was last used.
+    Own(AnyPool, Option<AnyConnection>, Instant),
     /// Borrowed from the pool for each batch.
     Pooled(AnyPool),
 }
@@ -181,12 +188,19 @@ impl Connections {
             Connections::Pooled(pool) => {
                 apply(&mut *pool.acquire().await?, backend, ops, counts).await
             }
-            Connections::Own(pool, own) => {
+            Connections::Own(pool, own, used) => {
+                if let Some(conn) = own.as_mut()
+                    && used.elapsed() > IDLE_CHECK
+                    && sqlx::Connection::ping(conn).await.is_err()
+                {
+                    *own = None;
+                }
                 let conn = match own {
                     Some(conn) => conn,
                     None => own.insert(pool.acquire().await?.detach()),
                 };
                 let result = apply(conn, backend, ops, counts).await;
+                *used = Instant::now();
                 if result.is_err() {
                     *own = None;
                 }
@@ -204,7 +218,7 @@ async fn run(
 ) {
     // Take the connection now, while the pool is idle, not at the first write, which may come
     // in a burst of reads. Should that fail, the first batch tries again.
-    if let Connections::Own(pool, own) = &mut connections {
+    if let Connections::Own(pool, own, _) = &mut connections {
         *own = pool.acquire().await.ok().map(|c| c.detach());
     }
     let mut batch = Vec::with_capacity(MAX_BATCH);
