@@ -305,16 +305,19 @@ pub(crate) fn share_bins(samples: usize) -> u32 {
 }
 
 /// The bins of an input for its first-order index, placed from its first samples (`head`):
-/// `2^log2_bins` bins from the 0.1th to the 99.9th percentile, the rare values beyond falling in
-/// the end bins. The bins are equal in the input, or (for an input of one sign) equal on the
-/// bits of the double, nearly a log scale — whichever fills them more evenly, so a lognormal
-/// input gets as fine a grid where its samples are as a uniform one does. `None` when the input
-/// is (nearly) constant.
+/// `2^log2_bins` bins from the 0.01th to the 99.99th percentile, the rare values beyond falling
+/// in the end bins. The end bins lose the variance of what falls in them, and a long right tail
+/// keeps much of its variance there: for a range with a 20-fold spread (a lognormal of σ 0.9),
+/// the values past the 99.9th percentile hold about a tenth of the variance, which cut the
+/// input's share of a sum to 0.94; past the 99.99th they hold about a thirtieth. The bins are
+/// equal in the input, or (for an input of one sign) equal on the bits of the double, nearly a
+/// log scale — whichever fills them more evenly, so a lognormal input gets as fine a grid where
+/// its samples are as a uniform one does. `None` when the input is (nearly) constant.
 pub(crate) fn input_grid(head: &[f64], log2_bins: u32) -> Option<Grid> {
     if head.len() < 2 {
         return None;
     }
-    let tail = head.len() / 1000;
+    let tail = head.len() / 10_000;
     let q = order_statistics(head, &[tail, head.len() - 1 - tail]);
     let (mut lo, mut hi) = (q[0], q[1]);
     if hi <= lo {
