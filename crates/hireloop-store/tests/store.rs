@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{exec, on_every_backend, raw, user};
+use common::{exec, new_loop, on_every_backend, raw, user};
 use hireloop_store::{
     Backend, CardRecord, LoopKind, LoopStatus, NewUser, Store, StoreError, Submission,
 };
@@ -472,11 +472,7 @@ async fn concurrent_writes_commit_together_and_fail_alone() {
         let store = Store::open(&url).await.unwrap();
         let ada = user(&store, "ada@example.com").await;
         let bob = user(&store, "bob@example.com").await;
-        let l = store
-            .create_loop(&ada, LoopKind::Loop, "{}", "{}", 5)
-            .await
-            .unwrap()
-            .id;
+        let l = new_loop(&store, &ada).await;
         let card = CardRecord {
             subject: "family:design".to_owned(),
             card: "{}".to_owned(),
@@ -543,16 +539,8 @@ async fn submissions_in_one_commit_keep_the_one_by_one_rules() {
         let store = Store::open(&url).await.unwrap();
         let ada = user(&store, "ada@example.com").await;
         let bob = user(&store, "bob@example.com").await;
-        let running = store
-            .create_loop(&ada, LoopKind::Loop, "{}", "{}", 5)
-            .await
-            .unwrap()
-            .id;
-        let finished = store
-            .create_loop(&ada, LoopKind::Loop, "{}", "{}", 5)
-            .await
-            .unwrap()
-            .id;
+        let running = new_loop(&store, &ada).await;
+        let finished = new_loop(&store, &ada).await;
         store.finish_loop(&ada, &finished, "{}", 6).await.unwrap();
         let card = |due_ms: i64| CardRecord {
             subject: "family:design".to_owned(),
@@ -651,11 +639,7 @@ async fn a_write_the_database_refuses_fails_alone_and_its_batch_is_kept() {
     on_every_backend("refused", |url| async move {
         let store = Store::open(&url).await.unwrap();
         let ada = user(&store, "ada@example.com").await;
-        let l = store
-            .create_loop(&ada, LoopKind::Loop, "{}", "{}", 5)
-            .await
-            .unwrap()
-            .id;
+        let l = new_loop(&store, &ada).await;
         // The database itself refuses one item, in the middle of commits shared with others.
         let pool = raw(&url).await;
         match store.backend() {
@@ -714,11 +698,7 @@ async fn the_log_is_copied_into_the_database_without_a_commit_doing_it() {
         .await
         .unwrap();
     let ada = user(&store, "ada@example.com").await;
-    let l = store
-        .create_loop(&ada, LoopKind::Loop, "{}", "{}", 5)
-        .await
-        .unwrap()
-        .id;
+    let l = new_loop(&store, &ada).await;
     let before = std::fs::metadata(&file).unwrap().len();
     let feedback = "x".repeat(5_000);
     for i in 0..400 {
@@ -754,11 +734,7 @@ async fn a_write_after_the_server_closed_the_writers_connection_commits() {
     on_every_backend("writer-reconnects", |url| async move {
         let store = Store::open(&url).await.unwrap();
         let ada = user(&store, "ada@example.com").await;
-        let l = store
-            .create_loop(&ada, LoopKind::Loop, "{}", "{}", 5)
-            .await
-            .unwrap()
-            .id;
+        let l = new_loop(&store, &ada).await;
         store
             .save_draft(&ada, &l, "r/0", "design/q", "design", "one", 10)
             .await
@@ -802,11 +778,7 @@ async fn a_full_write_queue_answers_busy_and_keeps_what_it_acknowledged() {
     .await
     .unwrap();
     let ada = user(&store, "ada@example.com").await;
-    let l = store
-        .create_loop(&ada, LoopKind::Loop, "{}", "{}", 5)
-        .await
-        .unwrap()
-        .id;
+    let l = new_loop(&store, &ada).await;
     let mut tasks = Vec::new();
     for i in 0..300 {
         let (store, ada, l) = (store.clone(), ada.clone(), l.clone());

@@ -104,3 +104,17 @@ pub async fn exec(pool: &sqlx::AnyPool, sql: &str) {
         .await
         .unwrap_or_else(|e| panic!("{sql}: {e}"));
 }
+
+/// Starts a running practice loop for `user_id` (empty setup and plan, created at 5 ms) and
+/// returns its id.
+#[allow(
+    dead_code,
+    reason = "the hiring suite shares this module and starts no practice loop"
+)]
+pub async fn new_loop(store: &Store, user_id: &str) -> String {
+    store
+        .create_loop(user_id, hireloop_store::LoopKind::Loop, "{}", "{}", 5)
+        .await
+        .expect("create loop")
+        .id
+}
