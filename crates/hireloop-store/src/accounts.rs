@@ -150,7 +150,8 @@ impl Store {
         token_hash: &str,
         now_ms: i64,
     ) -> Result<Option<Session>, StoreError> {
-        let row = sqlx::query(
+        // Every request asks this, so it runs on the hot reads' connections.
+        let query = sqlx::query(
             "SELECT s.token_hash, s.csrf, s.created_ms AS s_created_ms, s.expires_ms, \
                     u.id AS u_id, u.email AS u_email, u.display_name AS u_display_name, \
                     u.password_hash AS u_password_hash, u.created_ms AS u_created_ms \
@@ -158,9 +159,8 @@ impl Store {
              WHERE s.token_hash = $1 AND s.expires_ms > $2",
         )
         .bind(token_hash)
-        .bind(now_ms)
-        .fetch_optional(self.pool())
-        .await?;
+        .bind(now_ms);
+        let row = self.readers().fetch_optional(query).await?;
         let Some(row) = row else { return Ok(None) };
         Ok(Some(Session {
             token_hash: row.try_get("token_hash")?,

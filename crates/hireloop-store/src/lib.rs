@@ -36,6 +36,7 @@ mod instance;
 mod migrations;
 mod practice;
 mod progress;
+mod readers;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -86,6 +87,11 @@ impl Backend {
 /// it only past a backstop of 10,000 pages. Statement journals and sort trees stay in memory:
 /// a batch's multi-row upsert needs a statement journal of up to a megabyte, which SQLite would
 /// otherwise spill to a file in `/var/tmp`, write, and delete again, commit after commit.
+/// Connections the hot reads keep apart from the pool on an SQLite file ([`readers`]): two
+/// cores run no more than two reads at once, and a third and fourth cover a read that waits on
+/// the disk.
+const READERS: usize = 4;
+
 const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
      PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA cache_size = -32768; \
      PRAGMA mmap_size = 268435456; PRAGMA wal_autocheckpoint = 10000; \
@@ -121,6 +127,7 @@ pub struct Store {
     pool: AnyPool,
     backend: Backend,
     writer: batch::Writer,
+    readers: readers::Readers,
 }
 
 impl Store {
@@ -146,6 +153,8 @@ impl Store {
         let mut db_file = None;
         // Whether the writer and the checkpoint task may keep connections of their own.
         let mut own_connections = true;
+        // Connections the hot reads keep apart from the pool (SQLite files only).
+        let mut own_readers = READERS;
         let url = match backend {
             Backend::Sqlite => {
                 // Parse with the SQLite driver first so a bad path or option is reported here,
@@ -162,6 +171,7 @@ impl Store {
                     own_connections = false;
                 } else {
                     db_file = Some(parsed.get_filename().to_path_buf());
+                    own_readers = READERS;
                 }
                 // The pool would ping a connection before each use, to find one a server
                 // dropped. A file cannot drop us, and with SQLite every ping is a round trip to
@@ -198,10 +208,12 @@ impl Store {
         if let Some(db_file) = db_file {
             checkpoint::start(pool.clone(), db_file);
         }
+        let readers = readers::Readers::new(pool.clone(), own_readers);
         let store = Store {
             pool,
             backend,
             writer,
+            readers,
         };
         if options.migrate {
             store.migrate().await?;
@@ -236,11 +248,17 @@ impl Store {
 
     /// Closes every connection, waiting for work in progress.
     pub async fn close(&self) {
+        self.readers.close().await;
         self.pool.close().await;
     }
 
     pub(crate) fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    /// Where the hot reads get their connection ([`readers`]).
+    pub(crate) fn readers(&self) -> &readers::Readers {
+        &self.readers
     }
 
     pub(crate) fn writer(&self) -> &batch::Writer {

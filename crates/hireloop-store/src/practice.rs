@@ -512,14 +512,14 @@ impl Store {
         round_id: &str,
         card_subject: &str,
     ) -> Result<ItemContext, StoreError> {
-        let row = sqlx::query(ITEM_CONTEXT)
+        // Every submission asks this before its grading: it runs on the hot reads' connections.
+        let query = sqlx::query(ITEM_CONTEXT)
             .bind(loop_id)
             .bind(user_id)
             .bind(item_key)
             .bind(round_id)
-            .bind(card_subject)
-            .fetch_optional(self.pool())
-            .await?;
+            .bind(card_subject);
+        let row = self.readers().fetch_optional(query).await?;
         match row {
             Some(row) => Ok(item_context_from(&row)?),
             None => Err(StoreError::NotFound { what: "loop" }),

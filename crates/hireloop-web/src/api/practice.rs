@@ -1,7 +1,8 @@
 //! Practice loops over the API: the same operations as the pages (`crate::service`).
 
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use hireloop_practice::PracticeSetup;
@@ -319,7 +320,7 @@ pub async fn submit(
     ApiUser(user): ApiUser,
     Path((id, round, n)): Path<(String, String, usize)>,
     Json(body): Json<SubmitBody>,
-) -> Result<Json<SubmitOut>, ApiError> {
+) -> Result<Response, ApiError> {
     let key = format!("{round}/{n}");
     let input = SubmitInput {
         text: body.text,
@@ -327,12 +328,11 @@ pub async fn submit(
         self_rating: body.self_rating,
     };
     let graded = service::submit(&state, &user.user().id, &id, &key, &input).await?;
-    let feedback = serde_json::value::RawValue::from_string(graded.json)
-        .map_err(|e| WebError::internal(format!("stored grading of {id} {key}: {e}")))?;
-    Ok(Json(SubmitOut {
-        first: graded.first,
-        feedback,
-    }))
+    // The body is [`SubmitOut`]. The grading is JSON already, written by serde_json as it was
+    // stored (or read back from the store and parsed on the way): it is spliced in as it is,
+    // where embedding it as a raw value would parse all of it once more.
+    let body = format!(r#"{{"first":{},"feedback":{}}}"#, graded.first, graded.json);
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
 /// Finishes the loop and returns its report.
