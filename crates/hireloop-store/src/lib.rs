@@ -154,7 +154,7 @@ impl Store {
         // Whether the writer and the checkpoint task may keep connections of their own.
         let mut own_connections = true;
         // Connections the hot reads keep apart from the pool (SQLite files only).
-        let mut own_readers = READERS;
+        let mut own_readers = 0;
         let url = match backend {
             Backend::Sqlite => {
                 // Parse with the SQLite driver first so a bad path or option is reported here,

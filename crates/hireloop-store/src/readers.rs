@@ -170,4 +170,26 @@ mod tests {
         let read = tokio::time::timeout(Duration::from_secs(5), store.session("t", 2_000)).await;
         assert!(matches!(read, Ok(Err(_))), "{read:?}");
     }
+
+    #[tokio::test]
+    async fn an_in_memory_database_keeps_its_one_connection_in_the_pool() {
+        // Each connection to `sqlite::memory:` is a database of its own: a reader that took
+        // the pool's one connection away would leave later writes on a fresh, empty one.
+        let store = Store::open("sqlite::memory:").await.unwrap();
+        assert!(store.readers().own.is_none());
+        let user = NewUser {
+            email: "ada@example.com",
+            display_name: "Ada",
+            password_hash: "$argon2id$fake",
+        };
+        let ada = store.create_user(&user, 1_000).await.unwrap().id;
+        for token in ["t1", "t2"] {
+            store
+                .create_session(token, &ada, "csrf", 1_000, 10_000)
+                .await
+                .unwrap();
+            let session = store.session(token, 2_000).await.unwrap();
+            assert_eq!(session.map(|s| s.user.id), Some(ada.clone()));
+        }
+    }
 }
