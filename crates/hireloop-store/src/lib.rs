@@ -76,6 +76,20 @@ impl Backend {
     }
 }
 
+/// The page cache of a pooled SQLite connection, as a statement: part of [`SQLITE_PRAGMAS`],
+/// and what a connection goes back to after a bulk load enlarged its cache.
+macro_rules! sqlite_cache_size {
+    () => {
+        "PRAGMA cache_size = -32768;"
+    };
+}
+pub(crate) use sqlite_cache_size;
+
+/// Connections the hot reads keep apart from the pool on an SQLite file ([`readers`]): two
+/// cores run no more than two reads at once, and a third and fourth cover a read that waits on
+/// the disk.
+const READERS: usize = 4;
+
 /// Runs on every new SQLite connection. WAL lets readers proceed while one writer commits;
 /// `synchronous = FULL` syncs the log on every commit, so a write the server acknowledged
 /// survives a killed process and a power cut; the busy timeout makes a writer wait for the lock
@@ -87,15 +101,13 @@ impl Backend {
 /// it only past a backstop of 10,000 pages. Statement journals and sort trees stay in memory:
 /// a batch's multi-row upsert needs a statement journal of up to a megabyte, which SQLite would
 /// otherwise spill to a file in `/var/tmp`, write, and delete again, commit after commit.
-/// Connections the hot reads keep apart from the pool on an SQLite file ([`readers`]): two
-/// cores run no more than two reads at once, and a third and fourth cover a read that waits on
-/// the disk.
-const READERS: usize = 4;
-
-const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-     PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA cache_size = -32768; \
-     PRAGMA mmap_size = 268435456; PRAGMA wal_autocheckpoint = 10000; \
-     PRAGMA temp_store = MEMORY;";
+const SQLITE_PRAGMAS: &str = concat!(
+    "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+     PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; ",
+    sqlite_cache_size!(),
+    " PRAGMA mmap_size = 268435456; PRAGMA wal_autocheckpoint = 10000; \
+     PRAGMA temp_store = MEMORY;"
+);
 
 /// The connection settings of a [`Store`].
 #[derive(Debug, Clone)]

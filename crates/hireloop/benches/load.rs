@@ -128,10 +128,10 @@ fn fixture(loops: usize, max_connections: u32) -> Fixture {
     // The server compiles the coach's lexicons in the background as it starts; the bench waits
     // for that, to measure the steady state rather than the first half second after a start.
     state.coach().warm();
-    // Seeding the loops wrote about 40 MB to SQLite's log in a second or two. A server that has
-    // been up a while copied such writes into the database file long ago; half a second gives
-    // the store's checkpoint task the rounds to do so before the clock starts.
-    std::thread::sleep(Duration::from_millis(500));
+    // Seeding wrote about 40 MB to SQLite's log per thousand loops. A server that has been up a
+    // while copied such writes into the database file long ago: the bench waits until the log is
+    // empty and the file synced, so the clock starts on a database at rest.
+    runtime.block_on(state.store().settle()).unwrap();
     Fixture {
         base,
         state,
@@ -188,7 +188,18 @@ fn timeline(args: &[String], tally: &Tally) {
     }
 }
 
+/// Loops enough for `count` submissions, each to an item of its own: a loop has 14 items, and
+/// a few loops more leave room should the pipeline gain or lose one.
+fn loops_for(count: usize) -> usize {
+    count / 12 + 10
+}
+
 fn submit_jobs(f: &Fixture, count: usize) -> Vec<Job> {
+    assert!(
+        f.items.len() >= count,
+        "{} items seeded for {count} submissions: the run would end early",
+        f.items.len()
+    );
     f.items
         .iter()
         .take(count)
@@ -229,7 +240,7 @@ fn main() {
         let rate = arg(&args, "--rate", 2000.0);
         let seconds = arg(&args, "--seconds", 10.0);
         let count = request_count(&args, rate, seconds);
-        let f = fixture(count / 20 + 10, pool);
+        let f = fixture(loops_for(count), pool);
         let jobs = submit_jobs(&f, count);
         let (mut tally, elapsed) = run(&f.base, &jobs, rate, connections);
         report("submit (coach grading)", rate, &mut tally, elapsed);
@@ -267,7 +278,7 @@ fn main() {
         let rate = arg(&args, "--rate", 20_000.0);
         let seconds = arg(&args, "--seconds", 30.0);
         let count = request_count(&args, rate, seconds);
-        let f = fixture(count / 20 + 10, pool);
+        let f = fixture(loops_for(count), pool);
         let jobs = submit_jobs(&f, count);
         let (mut tally, elapsed) = run(&f.base, &jobs, rate, connections.max(4096));
         report("burst (10x)", rate, &mut tally, elapsed);

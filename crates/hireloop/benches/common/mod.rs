@@ -43,12 +43,22 @@ pub fn run(base: &str, jobs: &[Job], rate: f64, connections: usize) -> (Tally, D
         .unwrap();
     runtime.block_on(async move {
         let next = Arc::new(AtomicUsize::new(0));
+        // The connections are opened before the clock starts, as a client's keep-alive
+        // connections would be; one that fails to open is tried again at its first request.
+        let mut opening = tokio::task::JoinSet::new();
+        for _ in 0..connections.max(1) {
+            let addr = addr.clone();
+            opening.spawn(async move { open(&addr).await.ok() });
+        }
+        let streams = opening.join_all().await;
         let start = tokio::time::Instant::now() + Duration::from_millis(50);
         let jobs = Arc::new(jobs.to_vec());
-        let tasks: Vec<_> = (0..connections.max(1))
-            .map(|_| {
+        let tasks: Vec<_> = streams
+            .into_iter()
+            .map(|stream| {
                 tokio::spawn(connection(
                     addr.clone(),
+                    stream,
                     jobs.clone(),
                     next.clone(),
                     start,
@@ -73,13 +83,13 @@ pub fn run(base: &str, jobs: &[Job], rate: f64, connections: usize) -> (Tally, D
 /// One connection: takes the next due request, sends it, reads the answer, and so on.
 async fn connection(
     addr: String,
+    mut stream: Option<Stream>,
     jobs: Arc<Vec<Job>>,
     next: Arc<AtomicUsize>,
     start: tokio::time::Instant,
     rate: f64,
 ) -> Tally {
     let mut local = Tally::default();
-    let mut stream = None;
     loop {
         let i = next.fetch_add(1, Ordering::Relaxed);
         let Some(job) = jobs.get(i) else { break };
@@ -113,17 +123,21 @@ async fn connection(
     local
 }
 
+/// A keep-alive connection to the server.
+type Stream = tokio::io::BufReader<tokio::net::TcpStream>;
+
+/// Opens a connection to `addr`.
+async fn open(addr: &str) -> std::io::Result<Stream> {
+    let tcp = tokio::net::TcpStream::connect(addr).await?;
+    tcp.set_nodelay(true)?;
+    Ok(tokio::io::BufReader::new(tcp))
+}
+
 /// Sends one request on the connection (opening it if needed) and reads the whole answer.
-async fn request(
-    stream: &mut Option<tokio::io::BufReader<tokio::net::TcpStream>>,
-    addr: &str,
-    job: &Job,
-) -> std::io::Result<u16> {
+async fn request(stream: &mut Option<Stream>, addr: &str, job: &Job) -> std::io::Result<u16> {
     use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt};
     if stream.is_none() {
-        let tcp = tokio::net::TcpStream::connect(addr).await?;
-        tcp.set_nodelay(true)?;
-        *stream = Some(tokio::io::BufReader::new(tcp));
+        *stream = Some(open(addr).await?);
     }
     let Some(s) = stream.as_mut() else {
         return Err(std::io::Error::other("no connection"));
