@@ -83,6 +83,7 @@ macro_rules! sqlite_cache_size {
         "PRAGMA cache_size = -32768;"
     };
 }
+#[cfg(feature = "seed")]
 pub(crate) use sqlite_cache_size;
 
 /// Connections the hot reads keep apart from the pool on an SQLite file ([`readers`]): two

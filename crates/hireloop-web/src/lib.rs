@@ -18,6 +18,7 @@ mod error;
 pub mod hiring;
 mod ops;
 mod pages;
+mod plan_cache;
 pub mod service;
 mod state;
 mod view;

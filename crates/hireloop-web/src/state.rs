@@ -59,14 +59,10 @@ struct Inner {
     clock: Clock,
     metrics: PrometheusHandle,
     grading: tokio::sync::Semaphore,
-    plans: std::sync::Mutex<std::collections::HashMap<String, Arc<hireloop_practice::LoopPlan>>>,
+    plans: crate::plan_cache::PlanCache,
     reports: crate::hiring::cache::ReportCache,
     verified_chains: crate::hiring::cache::VerifiedChains,
 }
-
-/// Parsed plans kept per process; past this many the cache starts afresh (plans are cheap to
-/// parse again, so a crude bound is enough).
-const PLAN_CACHE: usize = 10_000;
 
 /// The app's shared state; cheap to clone.
 #[derive(Clone)]
@@ -126,7 +122,7 @@ impl AppState {
             clock,
             metrics: metrics_handle(),
             grading: tokio::sync::Semaphore::new(settings.grading_slots.max(1)),
-            plans: std::sync::Mutex::new(std::collections::HashMap::new()),
+            plans: crate::plan_cache::PlanCache::default(),
             reports: crate::hiring::cache::ReportCache::default(),
             verified_chains: crate::hiring::cache::VerifiedChains::default(),
             settings,
@@ -173,17 +169,12 @@ impl AppState {
 
     /// A loop's parsed plan, if this process has parsed it before.
     pub fn cached_plan(&self, loop_id: &str) -> Option<Arc<hireloop_practice::LoopPlan>> {
-        self.0.plans.lock().ok()?.get(loop_id).cloned()
+        self.0.plans.get(loop_id)
     }
 
     /// Keeps a loop's parsed plan.
     pub fn remember_plan(&self, loop_id: &str, plan: Arc<hireloop_practice::LoopPlan>) {
-        if let Ok(mut plans) = self.0.plans.lock() {
-            if plans.len() >= PLAN_CACHE {
-                plans.clear();
-            }
-            plans.insert(loop_id.to_owned(), plan);
-        }
+        self.0.plans.insert(loop_id, plan);
     }
 
     /// Rendered hiring reports, keyed by the organisation's audit head (see
