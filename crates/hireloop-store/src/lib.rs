@@ -166,8 +166,6 @@ impl Store {
         let mut db_file = None;
         // Whether the writer and the checkpoint task may keep connections of their own.
         let mut own_connections = true;
-        // Connections the hot reads keep apart from the pool (SQLite files only).
-        let mut own_readers = 0;
         let url = match backend {
             Backend::Sqlite => {
                 // Parse with the SQLite driver first so a bad path or option is reported here,
@@ -184,7 +182,6 @@ impl Store {
                     own_connections = false;
                 } else {
                     db_file = Some(parsed.get_filename().to_path_buf());
-                    own_readers = READERS;
                 }
                 // The pool would ping a connection before each use, to find one a server
                 // dropped. A file cannot drop us, and with SQLite every ping is a round trip to
@@ -218,6 +215,8 @@ impl Store {
             })?;
         let writer =
             batch::Writer::start(pool.clone(), backend, options.write_queue, own_connections);
+        // The hot reads keep connections apart from the pool on an SQLite file only.
+        let own_readers = if db_file.is_some() { READERS } else { 0 };
         if let Some(db_file) = db_file {
             checkpoint::start(pool.clone(), db_file);
         }
@@ -314,6 +313,32 @@ pub fn redact(url: &str) -> String {
     }
 }
 
+/// What the unit tests of several modules share.
+#[cfg(test)]
+pub(crate) mod test_support {
+    use std::path::Path;
+
+    use crate::{NewUser, Store, StoreOptions};
+
+    /// A store on the SQLite file `file` with a pool of two connections, and the id of its one
+    /// user, Ada (created at 1 s).
+    pub(crate) async fn file_store_with_ada(file: &Path) -> (Store, String) {
+        let url = format!("sqlite://{}", file.display());
+        let options = StoreOptions {
+            max_connections: 2,
+            ..StoreOptions::default()
+        };
+        let store = Store::open_with(&url, &options).await.unwrap();
+        let ada = NewUser {
+            email: "ada@example.com",
+            display_name: "Ada",
+            password_hash: "$argon2id$fake",
+        };
+        let id = store.create_user(&ada, 1_000).await.unwrap().id;
+        (store, id)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -321,18 +346,7 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_write_never_waits_for_a_connection_the_reads_hold() {
         let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}", dir.path().join("own.db").display());
-        let options = StoreOptions {
-            max_connections: 2,
-            ..StoreOptions::default()
-        };
-        let store = Store::open_with(&url, &options).await.unwrap();
-        let new_user = NewUser {
-            email: "ada@example.com",
-            display_name: "Ada",
-            password_hash: "$argon2id$fake",
-        };
-        let ada = store.create_user(&new_user, 1_000).await.unwrap().id;
+        let (store, ada) = test_support::file_store_with_ada(&dir.path().join("own.db")).await;
         let l = store
             .create_loop(&ada, LoopKind::Loop, "{}", "{}", 2_000)
             .await

@@ -109,22 +109,12 @@ impl Own {
 mod tests {
     use std::time::Duration;
 
-    use crate::{NewUser, Store, StoreOptions};
+    use crate::test_support::file_store_with_ada;
+    use crate::{NewUser, Store};
 
     /// A store on a fresh file with one user signed in (token hash "t").
     async fn signed_in(dir: &tempfile::TempDir) -> Store {
-        let url = format!("sqlite://{}", dir.path().join("readers.db").display());
-        let options = StoreOptions {
-            max_connections: 2,
-            ..StoreOptions::default()
-        };
-        let store = Store::open_with(&url, &options).await.unwrap();
-        let user = NewUser {
-            email: "ada@example.com",
-            display_name: "Ada",
-            password_hash: "$argon2id$fake",
-        };
-        let ada = store.create_user(&user, 1_000).await.unwrap().id;
+        let (store, ada) = file_store_with_ada(&dir.path().join("readers.db")).await;
         store
             .create_session("t", &ada, "csrf", 1_000, 10_000)
             .await

@@ -354,9 +354,9 @@ fn main() {
                 body: None,
             };
             // Warm-up.
-            let (mut warm, _) = run(&base, &vec![job.clone(); 10], f64::INFINITY, 1);
+            let (mut warm, _) = run(&base, vec![job.clone(); 10], f64::INFINITY, 1);
             let _ = measure(&mut warm);
-            let (mut tally, _) = run(&base, &vec![job; requests], f64::INFINITY, concurrency);
+            let (mut tally, _) = run(&base, vec![job; requests], f64::INFINITY, concurrency);
             let m = measure(&mut tally);
             // Progress on stderr, so a slow target shows while the run goes on.
             eprintln!("{}: p50 {:.1} ms, p99 {:.1} ms", t.name, m.p50, m.p99);

@@ -242,7 +242,7 @@ fn main() {
         let count = request_count(&args, rate, seconds);
         let f = fixture(loops_for(count), pool);
         let jobs = submit_jobs(&f, count);
-        let (mut tally, elapsed) = run(&f.base, &jobs, rate, connections);
+        let (mut tally, elapsed) = run(&f.base, jobs, rate, connections);
         report("submit (coach grading)", rate, &mut tally, elapsed);
         timeline(&args, &tally);
         writes(&f);
@@ -269,7 +269,7 @@ fn main() {
                 }
             })
             .collect();
-        let (mut tally, elapsed) = run(&f.base, &jobs, rate, connections);
+        let (mut tally, elapsed) = run(&f.base, jobs, rate, connections);
         report("page renders", rate, &mut tally, elapsed);
         timeline(&args, &tally);
         drop(f.runtime);
@@ -280,7 +280,7 @@ fn main() {
         let count = request_count(&args, rate, seconds);
         let f = fixture(loops_for(count), pool);
         let jobs = submit_jobs(&f, count);
-        let (mut tally, elapsed) = run(&f.base, &jobs, rate, connections.max(4096));
+        let (mut tally, elapsed) = run(&f.base, jobs, rate, connections.max(4096));
         report("burst (10x)", rate, &mut tally, elapsed);
         timeline(&args, &tally);
         writes(&f);

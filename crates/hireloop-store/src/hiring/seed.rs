@@ -295,15 +295,7 @@ mod tests {
     async fn settling_leaves_every_write_in_the_file_and_the_log_empty() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("settle.db");
-        let store = crate::Store::open(&format!("sqlite://{}", file.display()))
-            .await
-            .unwrap();
-        let user = crate::NewUser {
-            email: "ada@example.com",
-            display_name: "Ada",
-            password_hash: "$argon2id$fake",
-        };
-        let ada = store.create_user(&user, 1_000).await.unwrap().id;
+        let (store, ada) = crate::test_support::file_store_with_ada(&file).await;
         let log = dir.path().join("settle.db-wal");
         assert!(
             std::fs::metadata(&log).unwrap().len() > 0,

@@ -35,7 +35,7 @@ pub struct Tally {
 /// as soon as the previous one is answered (a fixed concurrency), and a latency counts from the
 /// moment its request is sent. The generator is one thread of async tasks speaking plain HTTP/1.1, so it takes little
 /// of the CPU the server needs and can hold thousands of requests in flight.
-pub fn run(base: &str, jobs: &[Job], rate: f64, connections: usize) -> (Tally, Duration) {
+pub fn run(base: &str, jobs: Vec<Job>, rate: f64, connections: usize) -> (Tally, Duration) {
     let addr = base.trim_start_matches("http://").to_owned();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -51,9 +51,7 @@ pub fn run(base: &str, jobs: &[Job], rate: f64, connections: usize) -> (Tally, D
             opening.spawn(async move { open(&addr).await.ok() });
         }
         let streams = opening.join_all().await;
-        // Copied before the clock starts: a minute's jobs are about 90 MB, and copying them
-        // after it made the first requests late.
-        let jobs = Arc::new(jobs.to_vec());
+        let jobs = Arc::new(jobs);
         let start = tokio::time::Instant::now() + Duration::from_millis(50);
         let tasks: Vec<_> = streams
             .into_iter()
